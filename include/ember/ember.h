@@ -1,0 +1,22 @@
+// The umbrella header: everything a user program needs.
+#pragma once
+
+#include "ember/autograd/engine.h"
+#include "ember/autograd/gradcheck.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/core/backend.h"
+#include "ember/core/dtype.h"
+#include "ember/core/error.h"
+#include "ember/core/generator.h"
+#include "ember/core/parallel.h"
+#include "ember/core/print.h"
+#include "ember/core/tensor.h"
+#include "ember/io/safetensors.h"
+#include "ember/ops/elementwise.h"
+#include "ember/ops/factory.h"
+#include "ember/ops/linalg.h"
+#include "ember/ops/loss.h"
+#include "ember/ops/nn_functional.h"
+#include "ember/ops/reduce.h"
+#include "ember/ops/shape.h"
+#include "ember/version.h"

@@ -1,0 +1,19 @@
+// Explicit registration entry points: each backend fills the kernel tables it implements.
+// One function per family keeps the files of different op families independent.
+#pragma once
+
+namespace ember::ref {
+void register_kernels();
+void register_elementwise();
+void register_reduce();
+void register_shape();
+void register_nn();
+}  // namespace ember::ref
+
+namespace ember::cpu {
+void register_kernels();
+void register_elementwise();
+void register_reduce();
+void register_shape();
+void register_nn();
+}  // namespace ember::cpu

@@ -1,0 +1,10 @@
+// The ember CLI's subcommands: each cmd_<name>.cpp adds one to the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace ember::cli {
+
+void add_info_command(CLI::App& app);
+
+}  // namespace ember::cli
