@@ -8,6 +8,11 @@ void register_elementwise();
 void register_reduce();
 void register_shape();
 void register_nn();
+void register_linalg();
+void register_norm();
+void register_conv();
+void register_pool();
+void register_interpolate();
 }  // namespace ember::ref
 
 namespace ember::cpu {
@@ -16,4 +21,9 @@ void register_elementwise();
 void register_reduce();
 void register_shape();
 void register_nn();
+void register_linalg();
+void register_norm();
+void register_conv();
+void register_pool();
+void register_interpolate();
 }  // namespace ember::cpu

@@ -78,6 +78,7 @@ std::vector<OpCase> reduce_cases();
 std::vector<OpCase> linalg_cases();
 std::vector<OpCase> shape_cases();
 std::vector<OpCase> nn_cases();
+std::vector<OpCase> conv_cases();
 std::vector<OpCase> loss_cases();
 std::vector<OpCase> view_cases();
 

@@ -9,7 +9,7 @@ const std::vector<OpCase>& all_op_cases() {
   static const std::vector<OpCase> cases = [] {
     std::vector<OpCase> all;
     for (auto family : {elementwise_cases, reduce_cases, linalg_cases, shape_cases, nn_cases,
-                        loss_cases, view_cases}) {
+                        conv_cases, loss_cases, view_cases}) {
       for (auto& c : family()) all.push_back(std::move(c));
     }
     return all;

@@ -1,9 +1,13 @@
-// Fast kernels: nn ops.
-#include "kernels/kernels.h"
+// Registers the neural-network kernels, one function per file.
 #include "kernels/register.h"
 
 namespace ember::cpu {
 
-void register_nn() {}
+void register_nn() {
+  register_norm();
+  register_conv();
+  register_pool();
+  register_interpolate();
+}
 
 }  // namespace ember::cpu

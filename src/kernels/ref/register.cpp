@@ -6,6 +6,7 @@ namespace ember::ref {
 void register_kernels() {
   register_elementwise();
   register_reduce();
+  register_linalg();
   register_shape();
   register_nn();
 }
