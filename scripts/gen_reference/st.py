@@ -29,7 +29,9 @@ def save(path, tensors, metadata=None):
     blobs = []
     offset = 0
     for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name])
+        a = np.asarray(tensors[name])  # not ascontiguousarray: it turns 0-d into 1-d
+        if not a.flags.c_contiguous:
+            a = a.copy(order="C")
         data = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
         header[name] = {
             "dtype": _CODES[a.dtype],

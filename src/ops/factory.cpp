@@ -104,7 +104,8 @@ Tensor linspace(double start, double end, int64_t steps, TensorOptions options) 
     double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
     // Fill from both ends, as PyTorch does, so that the last value is exactly `end`.
     int64_t half = steps / 2;
-    for (int64_t i = 0; i < steps; ++i) {
+    if (steps == 1) p[0] = static_cast<T>(start);  // PyTorch: a single step is `start`
+    for (int64_t i = 0; i < steps && steps > 1; ++i) {
       p[i] = static_cast<T>(i < half ? start + step * static_cast<double>(i)
                                      : end - step * static_cast<double>(steps - 1 - i));
     }

@@ -101,19 +101,23 @@ Tensor& Tensor::add_(const Tensor& other) { return ember::add_(*this, other); }
 Tensor& Tensor::sub_(const Tensor& other) { return ember::sub_(*this, other); }
 Tensor& Tensor::mul_(const Tensor& other) { return ember::mul_(*this, other); }
 Tensor& Tensor::div_(const Tensor& other) { return ember::div_(*this, other); }
-Tensor& Tensor::add_(Scalar other) {
-  return ember::add_(*this, scalar_tensor(other, {.dtype = dtype()}));
+namespace {
+// A Scalar as a 0-d tensor for an in-place op on `self`: a float Scalar on an integer
+// tensor stays float32, so the op then refuses to write it back (as PyTorch's
+// "result type Float can't be cast to the desired output type Long").
+Tensor inplace_scalar(Scalar s, const Tensor& self) {
+  DType d = s.is_floating() && !is_floating(self.dtype()) ? kDefaultFloat : self.dtype();
+  return scalar_tensor(s, {.dtype = d, .device = self.device()});
 }
-Tensor& Tensor::sub_(Scalar other) {
-  return ember::sub_(*this, scalar_tensor(other, {.dtype = dtype()}));
-}
-Tensor& Tensor::mul_(Scalar other) {
-  return ember::mul_(*this, scalar_tensor(other, {.dtype = dtype()}));
-}
+}  // namespace
+
+Tensor& Tensor::add_(Scalar other) { return ember::add_(*this, inplace_scalar(other, *this)); }
+Tensor& Tensor::sub_(Scalar other) { return ember::sub_(*this, inplace_scalar(other, *this)); }
+Tensor& Tensor::mul_(Scalar other) { return ember::mul_(*this, inplace_scalar(other, *this)); }
 Tensor& Tensor::div_(Scalar other) {
-  // Integer tensors cannot hold a true quotient; div_ on them errors like PyTorch.
+  // True division: integer tensors cannot hold the quotient and error as in PyTorch.
   DType d = is_floating(dtype()) ? dtype() : kDefaultFloat;
-  return ember::div_(*this, scalar_tensor(other, {.dtype = d}));
+  return ember::div_(*this, scalar_tensor(other, {.dtype = d, .device = device()}));
 }
 
 Tensor& Tensor::fill_(Scalar value) {

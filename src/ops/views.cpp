@@ -20,15 +20,27 @@ namespace {
 
 using ViewFn = std::function<Tensor(const Tensor&)>;
 
+// Zeros of `shape` with g written into the view `make` picks: the backward of a picking
+// view. Itself differentiable (its backward is the same view of the incoming gradient), so
+// gradients of gradients flow through views too.
+Tensor view_scatter(const Tensor& g, const Shape& shape, const ViewFn& make) {
+  Tensor gx = zeros(shape, {.dtype = g.dtype(), .device = g.device()});
+  Tensor dst = make(gx);
+  kernels::copy.get(g.device())(g.contiguous(), dst);
+  if (autograd::needs_grad(g)) {
+    autograd::record("view_backward", {g}, gx, [make](const Tensor& gg) {
+      return autograd::Grads{make(gg).contiguous()};
+    });
+  }
+  return gx;
+}
+
 // Makes the view and records its backward. See Note [View backward].
 Tensor record_view(const char* name, const Tensor& x, const ViewFn& make) {
   Tensor out = make(x);
   if (autograd::needs_grad(x)) {
-    autograd::record(name, {x}, out, [make, shape = x.sizes(), dtype = x.dtype()](const Tensor& g) {
-      Tensor gx = zeros(shape, {.dtype = dtype});
-      Tensor dst = make(gx);
-      kernels::copy.get(g.device())(g.contiguous(), dst);
-      return autograd::Grads{gx};
+    autograd::record(name, {x}, out, [make, shape = x.sizes()](const Tensor& g) {
+      return autograd::Grads{view_scatter(g, shape, make)};
     });
   }
   return out;

@@ -9,6 +9,10 @@ int main(int argc, char** argv) {
   CLI::App app{"ember: a deep-learning framework in C++20"};
   app.require_subcommand(1);
   ember::cli::add_info_command(app);
+  ember::cli::add_train_command(app);
+  ember::cli::add_eval_command(app);
+  ember::cli::add_plot_command(app);
+  ember::cli::add_inspect_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

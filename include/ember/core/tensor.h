@@ -35,8 +35,8 @@ struct TensorImpl;
 
 /// A Python-style slice for Tensor::index: start, stop and step, each optional.
 struct Slice {
-  std::optional<int64_t> start;
-  std::optional<int64_t> stop;
+  std::optional<int64_t> start = std::nullopt;
+  std::optional<int64_t> stop = std::nullopt;
   int64_t step = 1;
 };
 /// Inserts a new axis of size 1 (Python's None).

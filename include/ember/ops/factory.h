@@ -14,7 +14,7 @@ namespace ember {
 /// Options for a new tensor. dtype defaults to float32 (integer for randint, and inferred
 /// from the values for full/arange/tensor when left empty).
 struct TensorOptions {
-  std::optional<DType> dtype;
+  std::optional<DType> dtype = std::nullopt;
   Device device = Device::cpu();
   bool requires_grad = false;
 };

@@ -13,7 +13,7 @@ enum class Reduction { none, mean, sum, batchmean };
 /// class probabilities with input's shape. weight (C) rescales classes; targets equal to
 /// ignore_index contribute nothing (the mean divides by the total weight of the others).
 struct CrossEntropyOptions {
-  Tensor weight;
+  Tensor weight = {};
   int64_t ignore_index = -100;
   Reduction reduction = Reduction::mean;
   double label_smoothing = 0.0;
@@ -22,7 +22,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, CrossEntropyOpti
 
 /// input (N, C, ...) log-probabilities; target int64 (N, ...).
 struct NllLossOptions {
-  Tensor weight;
+  Tensor weight = {};
   int64_t ignore_index = -100;
   Reduction reduction = Reduction::mean;
 };
@@ -40,8 +40,8 @@ Tensor huber_loss(const Tensor& input, const Tensor& target,
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                             const Tensor& weight = Tensor(), Reduction reduction = Reduction::mean);
 struct BceWithLogitsOptions {
-  Tensor weight;
-  Tensor pos_weight;
+  Tensor weight = {};
+  Tensor pos_weight = {};
   Reduction reduction = Reduction::mean;
 };
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,

@@ -114,6 +114,15 @@ TEST(Engine, CreateGraphGivesSecondDerivative) {
   EXPECT_DOUBLE_EQ(gg[0].item<double>(), 18.0);
 }
 
+TEST(Engine, SecondDerivativeFlowsThroughPickingViews) {
+  Tensor x = tensor({1.0, 2.0, 3.0}, {.dtype = DType::float64}).requires_grad_();
+  Tensor y = pow(x.narrow(0, 1, 2), 3).sum();
+  auto g = autograd::grad({y}, {x}, {}, {.create_graph = true});
+  EXPECT_EQ(g[0].to_vector<double>(), (std::vector<double>{0, 12, 27}));
+  auto gg = autograd::grad({g[0].sum()}, {x});
+  EXPECT_EQ(gg[0].to_vector<double>(), (std::vector<double>{0, 12, 18}));
+}
+
 TEST(Engine, AnomalyModeNamesTheOpThatProducedNan) {
   Tensor a = tensor({0.f}).requires_grad_();
   AnomalyGuard anomaly;
