@@ -13,6 +13,7 @@
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
+#include "ember/core/profiler.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/elementwise.h"
 
@@ -161,6 +162,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_grads
       bool previous = is_grad_enabled();
       set_grad_enabled(grad_mode);
       try {
+        profiler::Scope scope(node->name, "_backward");
         input_grads = node->backward(grads);
       } catch (...) {
         set_grad_enabled(previous);

@@ -2,6 +2,7 @@
 #include "ember/autograd/node.h"
 
 #include <atomic>
+#include <cctype>
 
 #include "ember/autograd/grad_mode.h"
 
@@ -76,6 +77,24 @@ void record(const char* name, const std::vector<Tensor>& inputs, const Tensor& o
 }  // namespace ember::autograd
 
 namespace ember {
+
+// "mul" -> "MulBackward", "index_select" -> "IndexSelectBackward" (torch's style, without
+// its version digit).
+std::string Tensor::grad_fn_name() const {
+  const auto& fn = grad_fn();
+  if (!fn) return "none";
+  std::string out;
+  bool upper = true;
+  for (char c : fn->name) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out + "Backward";
+}
 
 void Tensor::retain_grad() const {
   EMBER_CHECK(requires_grad(), "retain_grad: the tensor does not require grad");

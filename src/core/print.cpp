@@ -31,13 +31,6 @@
 
 namespace ember {
 
-namespace detail {
-// The printable name of t's grad_fn ("mul" -> "MulBackward"). Core cannot see
-// autograd::Node (layers depend only downward), so, like the Tensor methods that core
-// declares and higher layers define, this is defined in src/ops/grad_fn_name.cpp.
-std::string grad_fn_name(const Tensor& t);
-}  // namespace detail
-
 namespace {
 
 constexpr int64_t kThreshold = 1000;  // more elements than this are summarised
@@ -206,7 +199,7 @@ std::string to_string(const Tensor& t) {
                                        std::string("dtype=") + dtype_name(t.dtype()),
                                        "device=" + t.device().str()};
   if (t.grad_fn()) {
-    suffixes.push_back("grad_fn=<" + detail::grad_fn_name(t) + ">");
+    suffixes.push_back("grad_fn=<" + t.grad_fn_name() + ">");
   } else if (t.requires_grad()) {
     suffixes.push_back("requires_grad=True");
   }
@@ -222,7 +215,7 @@ std::string inspect(const Tensor& t, const std::string& name) {
   os << label << ": shape=" << shape_str(t.sizes()) << " dtype=" << t.dtype()
      << " device=" << t.device() << (t.is_contiguous() ? "" : " (non-contiguous)");
   os << "\n  requires_grad=" << (t.requires_grad() ? "True" : "False")
-     << " grad_fn=" << (t.grad_fn() ? detail::grad_fn_name(t) : "none")
+     << " grad_fn=" << (t.grad_fn() ? t.grad_fn_name() : "none")
      << " grad=" << (t.grad().defined() ? "set" : "none");
   if (t.numel() == 0) {
     os << "\n  empty: no statistics";

@@ -1,23 +1,18 @@
-// Aligned host allocation for Storage.
+// Host allocation for Storage, through the caching allocator (ember/core/allocator.h).
 #include "ember/core/storage.h"
 
-#include <cstdlib>
-#include <new>
-
+#include "ember/core/allocator.h"
 #include "ember/core/error.h"
 
 namespace ember {
 
+static_assert(CachingAllocator::kAlignment == StorageImpl::kAlignment);
+
 StorageImpl::StorageImpl(size_t nbytes, Device device) : nbytes_(nbytes), device_(device) {
   EMBER_CHECK_DEVICE(device.is_cpu(), "storage: cannot allocate on ", device,
                      ": this build has no CUDA backend (configure with -DEMBER_CUDA=ON)");
-  size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-  if (rounded == 0) rounded = kAlignment;
-  data_ = std::aligned_alloc(kAlignment, rounded);
-  if (data_ == nullptr) {
-    EMBER_THROW(Error, "storage: out of memory allocating ", nbytes, " bytes");
-  }
-  deleter_ = [](void* p) { std::free(p); };
+  data_ = cpu_allocator().allocate(nbytes);
+  deleter_ = [nbytes](void* p) { cpu_allocator().deallocate(p, nbytes); };
 }
 
 StorageImpl::StorageImpl(void* data, size_t nbytes, Device device,

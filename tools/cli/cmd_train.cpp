@@ -40,7 +40,9 @@ struct TrainCommand {
   template <typename T>
   CLI::Option* option(CLI::App* cmd, const std::string& name, T TrainConfig::*field,
                       const std::string& help) {
-    CLI::Option* o = cmd->add_option(name, given.*field, help)->capture_default_str();
+    CLI::Option* o = cmd->add_option(name, given.*field, help)
+                         ->capture_default_str()
+                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     setters.emplace_back(o, [this, field](TrainConfig& c) { c.*field = given.*field; });
     return o;
   }
@@ -49,7 +51,8 @@ struct TrainCommand {
   void option(CLI::App* cmd, const std::string& name, std::optional<T> TrainConfig::*field,
               const std::string& help) {
     auto value = std::make_shared<T>();
-    CLI::Option* o = cmd->add_option(name, *value, help);
+    CLI::Option* o = cmd->add_option(name, *value, help)
+                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     setters.emplace_back(o, [value, field](TrainConfig& c) { c.*field = *value; });
   }
 

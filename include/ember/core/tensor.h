@@ -99,6 +99,8 @@ class Tensor {
   Tensor grad() const;
   void set_grad(const Tensor& g) const;
   const std::shared_ptr<autograd::Node>& grad_fn() const;
+  /// grad_fn's printable name in PyTorch's style ("MulBackward"), "none" for leaves.
+  std::string grad_fn_name() const;
   bool is_leaf() const;
   /// Keeps .grad() for this non-leaf after backward.
   void retain_grad() const;

@@ -119,7 +119,7 @@ TEST(TrainResume, VggWithDropoutAndBatchNormResumesBitExactly) {
   TrainConfig c = small_config("");
   c.model = "vgg";
   c.batch_size = 8;
-  expect_exact_resume(c, synthetic_data(24, 8));
+  expect_exact_resume(c, synthetic_data(16, 4));
 }
 
 TEST(TrainFit, LearnsTheSyntheticProblemAndWritesRunFiles) {
