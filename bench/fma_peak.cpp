@@ -41,7 +41,11 @@ constexpr int kAccumulators = 12;
   }
   __m512 sum = acc[0];
   for (int i = 1; i < kAccumulators; ++i) sum = _mm512_add_ps(sum, acc[i]);
-  return _mm512_reduce_add_ps(sum);
+  float lanes[16];
+  _mm512_storeu_ps(lanes, sum);
+  float total = 0;
+  for (float v : lanes) total += v;
+  return total;
 }
 
 [[gnu::target("avx2,fma")]] float fma_loop_avx2(int64_t iterations, float seed) {

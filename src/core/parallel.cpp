@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ember/core/error.h"
+#include "core/thread_pool.h"
 #include "ember/core/parallel.h"
 
 namespace ember {
@@ -39,6 +40,6 @@ void set_num_threads(int n) {
   thread_count().store(n, std::memory_order_relaxed);
 }
 
-bool in_parallel_region() { return omp_in_parallel() != 0; }
+bool in_parallel_region() { return detail::in_pool_job() || omp_in_parallel() != 0; }
 
 }  // namespace ember

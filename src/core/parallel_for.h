@@ -1,18 +1,19 @@
-// parallel_for: splits [begin, end) into one contiguous chunk per thread with OpenMP.
-// Internal to the library (kernels include it); the public knobs are in core/parallel.h.
+// parallel_for: splits [begin, end) into one contiguous chunk per thread and runs the
+// chunks on ember's thread pool (see Note [Why not OpenMP for parallel_for]). Internal to
+// the library (kernels include it); the public knobs are in core/parallel.h.
 #pragma once
-
-#include <omp.h>
 
 #include <algorithm>
 #include <cstdint>
 
+#include "core/thread_pool.h"
 #include "ember/core/parallel.h"
 
 namespace ember {
 
 /// Calls f(chunk_begin, chunk_end) over [begin, end). `cost` is the work per index, in
 /// elements: the loop runs serially when (end - begin) * cost is below kParallelGrain.
+/// f must not throw.
 template <typename F>
 void parallel_for(int64_t begin, int64_t end, int64_t cost, const F& f) {
   int64_t n = end - begin;
@@ -24,14 +25,20 @@ void parallel_for(int64_t begin, int64_t end, int64_t cost, const F& f) {
     return;
   }
   int64_t chunks = std::min<int64_t>(threads, n);
-#pragma omp parallel num_threads(static_cast<int>(chunks))
-  {
-    int64_t t = omp_get_thread_num();
-    int64_t per = n / chunks, extra = n % chunks;
-    int64_t b = begin + t * per + std::min(t, extra);
-    int64_t e = b + per + (t < extra ? 1 : 0);
-    if (b < e) f(b, e);
-  }
+  struct Ctx {
+    const F* f;
+    int64_t begin, n, chunks;
+  } ctx{&f, begin, n, chunks};
+  detail::ParallelJob job{
+      [](const void* p, int64_t c) {
+        const auto* x = static_cast<const Ctx*>(p);
+        int64_t per = x->n / x->chunks, extra = x->n % x->chunks;
+        int64_t b = x->begin + c * per + std::min(c, extra);
+        int64_t e = b + per + (c < extra ? 1 : 0);
+        if (b < e) (*x->f)(b, e);
+      },
+      &ctx, chunks};
+  detail::ThreadPool::instance().run(job, threads);
 }
 
 }  // namespace ember

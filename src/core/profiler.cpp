@@ -12,9 +12,10 @@
 #include <chrono>
 #include <iomanip>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <unordered_map>
+
+#include <nlohmann/json.hpp>
 
 namespace ember::profiler {
 
@@ -149,17 +150,18 @@ std::string report() {
      << static_cast<double>(self_total) / 1e6 << " ms of self time\n";
   os << std::left << std::setw(static_cast<int>(width)) << "name" << std::right << std::setw(10)
      << "calls" << std::setw(13) << "total ms" << std::setw(13) << "self ms" << std::setw(9)
-     << "self %" << std::setw(12) << "mean us" << "\n";
+     << "self %" << std::setw(12) << "mean us"
+     << "\n";
   for (const OpStats& s : stats) {
-    double self_pct = self_total > 0 ? 100.0 * static_cast<double>(s.self_ns) /
-                                           static_cast<double>(self_total)
-                                     : 0.0;
+    double self_pct = self_total > 0
+                          ? 100.0 * static_cast<double>(s.self_ns) / static_cast<double>(self_total)
+                          : 0.0;
     double mean_us = static_cast<double>(s.total_ns) / 1e3 / static_cast<double>(s.count);
     os << std::left << std::setw(static_cast<int>(width)) << s.name << std::right << std::setw(10)
-       << s.count << std::setw(13) << std::setprecision(3)
-       << static_cast<double>(s.total_ns) / 1e6 << std::setw(13)
-       << static_cast<double>(s.self_ns) / 1e6 << std::setw(8) << std::setprecision(1)
-       << self_pct << "%" << std::setw(12) << std::setprecision(3) << mean_us << "\n";
+       << s.count << std::setw(13) << std::setprecision(3) << static_cast<double>(s.total_ns) / 1e6
+       << std::setw(13) << static_cast<double>(s.self_ns) / 1e6 << std::setw(8)
+       << std::setprecision(1) << self_pct << "%" << std::setw(12) << std::setprecision(3)
+       << mean_us << "\n";
   }
   return os.str();
 }

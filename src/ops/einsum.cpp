@@ -70,7 +70,8 @@ Term parse_term(std::string_view s, const std::string& equation) {
 Labels expand_term(const Term& t, int64_t extra, int64_t widest) {
   if (t.ellipsis_at < 0) return t.letters;
   Labels out(t.letters.begin(), t.letters.begin() + t.ellipsis_at);
-  for (int64_t k = 0; k < extra; ++k) out.push_back(kEllipsis + static_cast<int>(widest - extra + k));
+  for (int64_t k = 0; k < extra; ++k)
+    out.push_back(kEllipsis + static_cast<int>(widest - extra + k));
   out.insert(out.end(), t.letters.begin() + t.ellipsis_at, t.letters.end());
   return out;
 }
@@ -85,8 +86,8 @@ Equation parse(const std::string& equation, const std::vector<Tensor>& operands)
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
-  EMBER_CHECK(terms.size() == operands.size(), "einsum: expected ", terms.size(),
-              " operands for '", equation, "', got ", operands.size());
+  EMBER_CHECK(terms.size() == operands.size(), "einsum: expected ", terms.size(), " operands for '",
+              equation, "', got ", operands.size());
   Equation eq;
   std::vector<int64_t> extra(terms.size(), 0);
   int64_t widest = 0;
@@ -94,11 +95,11 @@ Equation parse(const std::string& equation, const std::vector<Tensor>& operands)
     int64_t named = static_cast<int64_t>(terms[i].letters.size());
     int64_t nd = operands[i].dim();
     if (terms[i].ellipsis_at < 0) {
-      EMBER_CHECK_SHAPE(nd == named, "einsum: expected ", named, " dims for operand ", i,
-                        " of '", equation, "', got shape ", shape_str(operands[i].sizes()));
+      EMBER_CHECK_SHAPE(nd == named, "einsum: expected ", named, " dims for operand ", i, " of '",
+                        equation, "', got shape ", shape_str(operands[i].sizes()));
     } else {
-      EMBER_CHECK_SHAPE(nd >= named, "einsum: expected at least ", named, " dims for operand ",
-                        i, " of '", equation, "', got shape ", shape_str(operands[i].sizes()));
+      EMBER_CHECK_SHAPE(nd >= named, "einsum: expected at least ", named, " dims for operand ", i,
+                        " of '", equation, "', got shape ", shape_str(operands[i].sizes()));
       extra[i] = nd - named;
       widest = std::max(widest, extra[i]);
     }
@@ -150,9 +151,9 @@ Operand take_diagonals(Operand op, const std::string& equation) {
     }
     if (d1 < 0) return op;
     int l = op.labels[d1];
-    EMBER_CHECK_SHAPE(op.t.size(d1) == op.t.size(d2), "einsum: expected equal sizes for the repeated subscript '",
-                      label_name(l), "' in '", equation, "', got ", op.t.size(d1), " and ",
-                      op.t.size(d2));
+    EMBER_CHECK_SHAPE(op.t.size(d1) == op.t.size(d2),
+                      "einsum: expected equal sizes for the repeated subscript '", label_name(l),
+                      "' in '", equation, "', got ", op.t.size(d1), " and ", op.t.size(d2));
     op.t = diagonal(op.t, 0, d1, d2);
     op.labels.erase(op.labels.begin() + d2);
     op.labels.erase(op.labels.begin() + d1);
@@ -165,8 +166,10 @@ Operand sum_unkept(Operand op, const std::vector<bool>& keep) {
   Shape dims;
   Labels rest;
   for (int64_t d = 0; d < std::ssize(op.labels); ++d) {
-    if (keep[op.labels[d]]) rest.push_back(op.labels[d]);
-    else dims.push_back(d);
+    if (keep[op.labels[d]])
+      rest.push_back(op.labels[d]);
+    else
+      dims.push_back(d);
   }
   if (dims.empty()) return op;
   return {sum(op.t, dims), rest};
@@ -177,9 +180,12 @@ Operand sum_unkept(Operand op, const std::vector<bool>& keep) {
 Operand contract(Operand a, Operand b, const std::vector<bool>& keep) {
   Labels batch, left, summed, right;
   for (int l : a.labels) {
-    if (!contains(b.labels, l)) left.push_back(l);
-    else if (keep[l]) batch.push_back(l);
-    else summed.push_back(l);
+    if (!contains(b.labels, l))
+      left.push_back(l);
+    else if (keep[l])
+      batch.push_back(l);
+    else
+      summed.push_back(l);
   }
   for (int l : b.labels) {
     if (!contains(a.labels, l)) right.push_back(l);
@@ -226,8 +232,8 @@ void check_sizes(const std::vector<Operand>& ops, int num_labels, const std::str
       int64_t& s = size[op.labels[d]];
       int64_t n = op.t.size(d);
       EMBER_CHECK_SHAPE(s == n || s == 1 || n == 1, "einsum: expected subscript '",
-                        label_name(op.labels[d]), "' to have one size in '", equation, "', got ",
-                        s, " and ", n);
+                        label_name(op.labels[d]), "' to have one size in '", equation, "', got ", s,
+                        " and ", n);
       if (n != 1) s = n;
     }
   }
@@ -238,7 +244,8 @@ void check_sizes(const std::vector<Operand>& ops, int num_labels, const std::str
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) {
   EMBER_CHECK(!operands.empty(), "einsum: expected at least one operand for '", equation, "'");
   for (size_t i = 0; i < operands.size(); ++i) {
-    EMBER_CHECK(operands[i].defined(), "einsum: expected defined operands, got an undefined operand ", i);
+    EMBER_CHECK(operands[i].defined(),
+                "einsum: expected defined operands, got an undefined operand ", i);
     EMBER_CHECK_DTYPE(operands.size() == 1 || is_floating(operands[i].dtype()),
                       "einsum: expected floating operands, got ", operands[i].dtype(),
                       " for operand ", i);

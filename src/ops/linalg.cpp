@@ -112,7 +112,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                       shapes_str(a, b));
   }
   // 1-D operands become matrices (a row for a, a column for b) and lose that dim again.
-  if (a.dim() == 1 && b.dim() == 1) return matmul_batched(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
+  if (a.dim() == 1 && b.dim() == 1)
+    return matmul_batched(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
   if (a.dim() == 1) return matmul_batched(a.unsqueeze(0), b).squeeze(-2);
   if (b.dim() == 1) return matmul_batched(a, b.unsqueeze(1)).squeeze(-1);
   return matmul_batched(a, b);
@@ -143,8 +144,8 @@ Tensor addmm(const Tensor& input, const Tensor& a, const Tensor& b, double beta,
                     shapes_str(a, b));
   Shape mn{a.size(0), b.size(1)};
   EMBER_CHECK_SHAPE(input.dim() <= 2 && broadcast_shapes(input.sizes(), mn, "addmm") == mn,
-                    "addmm: expected input to broadcast to ", shape_str(mn), ", got input.shape=",
-                    shape_str(input.sizes()));
+                    "addmm: expected input to broadcast to ", shape_str(mn),
+                    ", got input.shape=", shape_str(input.sizes()));
   Tensor product = matmul(a, b);
   if (alpha != 1) product = product * alpha;
   // As PyTorch, beta == 0 ignores input entirely (NaN or inf in it do not propagate).

@@ -67,15 +67,17 @@ struct TargetTerms {
 
 TargetTerms nll_terms(const Tensor& input, const Tensor& target, const Tensor& weight,
                       int64_t ignore_index, const char* op) {
-  EMBER_CHECK_SHAPE(input.dim() >= 1, op, ": expected input (C) or (N, C, d1, ...), got a 0-d input");
+  EMBER_CHECK_SHAPE(input.dim() >= 1, op,
+                    ": expected input (C) or (N, C, d1, ...), got a 0-d input");
   EMBER_CHECK_DTYPE(is_integral(target.dtype()), op, ": expected integer class indices, got dtype ",
                     target.dtype(), " (probability targets need cross_entropy)");
   const int64_t cdim = class_dim(input);
   const int64_t num_classes = input.size(cdim);
   Shape expected = input.sizes();
   expected.erase(expected.begin() + cdim);
-  EMBER_CHECK_SHAPE(target.sizes() == expected, op, ": expected target.shape == ",
-                    shape_str(expected), " for input.shape=", shape_str(input.sizes()),
+  EMBER_CHECK_SHAPE(target.sizes() == expected, op,
+                    ": expected target.shape == ", shape_str(expected),
+                    " for input.shape=", shape_str(input.sizes()),
                     ", got target.shape=", shape_str(target.sizes()));
   check_class_weight(weight, num_classes, op);
 
@@ -109,9 +111,9 @@ Tensor cross_entropy_probabilities(const Tensor& logp, const Tensor& target,
   const int64_t cdim = class_dim(logp);
   const int64_t num_classes = logp.size(cdim);
   check_class_weight(o.weight, num_classes, "cross_entropy");
-  Tensor t = o.label_smoothing > 0
-                 ? target * (1 - o.label_smoothing) + o.label_smoothing / static_cast<double>(num_classes)
-                 : target;
+  Tensor t = o.label_smoothing > 0 ? target * (1 - o.label_smoothing) +
+                                         o.label_smoothing / static_cast<double>(num_classes)
+                                   : target;
   Tensor terms = logp * t;
   if (o.weight.defined()) terms = terms * class_weight_view(o.weight, logp);
   if (o.reduction == Reduction::none) return -sum(terms, {cdim});
@@ -155,11 +157,12 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, CrossEntropyOpti
   // PyTorch mixes (1 - eps) * nll with eps / C times the smoothing term -sum_c w_c logp_c
   // (zero at ignored targets). Its mean divides by the same total target weight as the
   // nll mean, sum_n w[t_n] over the non-ignored targets, not by sum_c w_c.
-  Tensor weighted = options.weight.defined() ? logp * class_weight_view(options.weight, logp) : logp;
+  Tensor weighted =
+      options.weight.defined() ? logp * class_weight_view(options.weight, logp) : logp;
   Tensor smooth = where(target != options.ignore_index, -sum(weighted, {cdim}), 0.0);
-  Tensor smooth_reduced = options.reduction == Reduction::none ? smooth
-                          : options.reduction == Reduction::sum  ? sum(smooth)
-                                                                 : sum(smooth) / sum(terms.weight);
+  Tensor smooth_reduced = options.reduction == Reduction::none  ? smooth
+                          : options.reduction == Reduction::sum ? sum(smooth)
+                                                                : sum(smooth) / sum(terms.weight);
   const double num_classes = static_cast<double>(input.size(cdim));
   return nll * (1 - eps) + smooth_reduced * (eps / num_classes);
 }
@@ -175,8 +178,7 @@ Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
   return reduce_loss(abs(input - target), reduction, "l1_loss");
 }
 
-Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction,
-                      double beta) {
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
   check_input_target(input, target, "smooth_l1_loss");
   EMBER_CHECK(beta >= 0, "smooth_l1_loss: expected beta >= 0, got ", beta);
   if (beta == 0) return reduce_loss(abs(input - target), reduction, "smooth_l1_loss");

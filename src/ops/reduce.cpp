@@ -51,6 +51,31 @@ DType compute_dtype(DType result) {
   return result == DType::boolean ? DType::uint8 : result;
 }
 
+// The dims a reduction over `dims` covers, normalised and sorted (every dim when `dims` is
+// empty), with plan_reduce's checks but without planning or copying anything.
+Shape reduced_dims(const Tensor& x, const Shape& dims, const char* op) {
+  Shape out;
+  if (dims.empty()) {
+    for (int64_t d = 0; d < x.dim(); ++d) out.push_back(d);
+    return out;
+  }
+  for (int64_t d : dims) {
+    int64_t n = normalize_dim(d, x.dim(), op);
+    if (x.dim() == 0) continue;
+    EMBER_CHECK(std::find(out.begin(), out.end(), n) == out.end(), op, ": dim ", d,
+                " appears more than once in ", shape_str(dims));
+    out.push_back(n);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+int64_t reduced_numel(const Tensor& x, const Shape& reduced) {
+  int64_t n = 1;
+  for (int64_t d : reduced) n *= x.size(d);
+  return n;
+}
+
 // Runs a reducing kernel over `plan`; returns the result in dtype `result`. No autograd.
 Tensor run_reduce(const kernels::KernelTable<kernels::ReduceKernel>& table, const Tensor& x,
                   const ReducePlan& plan, DType result, const ScalarArgs& args = {}) {
@@ -66,9 +91,12 @@ Tensor run_reduce(const kernels::KernelTable<kernels::ReduceKernel>& table, cons
 ReduceGeometry dim_geometry(const Shape& sizes, int64_t dim) {
   ReduceGeometry g;
   for (int64_t d = 0; d < static_cast<int64_t>(sizes.size()); ++d) {
-    if (d < dim) g.outer *= sizes[d];
-    else if (d == dim) g.reduce = sizes[d];
-    else g.inner *= sizes[d];
+    if (d < dim)
+      g.outer *= sizes[d];
+    else if (d == dim)
+      g.reduce = sizes[d];
+    else
+      g.inner *= sizes[d];
   }
   return g;
 }
@@ -96,7 +124,7 @@ ValuesIndices run_extremum(const Tensor& x, const ReducePlan& plan, bool is_max)
 }
 
 // max/min over all elements. The backward splits the gradient evenly among the elements
-// equal to the result, as PyTorch's amax does.
+// equal to the result, as PyTorch does for the max of a whole tensor.
 Tensor extremum_all(const Tensor& x, bool is_max) {
   const char* op = is_max ? "max" : "min";
   check_defined(x, op);
@@ -106,13 +134,12 @@ Tensor extremum_all(const Tensor& x, bool is_max) {
   Tensor out = run_extremum(x, plan, is_max).values;
   if (autograd::needs_grad(x)) {
     Tensor y = out.detach();
-    autograd::record(
-        op, {x}, out,
-        [x, y](const Tensor& g) {
-          Tensor hits = (x == y).to(g.dtype());
-          return Grads{hits * (g / sum(hits))};
-        },
-        {x, y});
+    autograd::record(op, {x}, out,
+                     [x, y](const Tensor& g) {
+                       Tensor hits = (x == y).to(g.dtype());
+                       return Grads{hits * (g / sum(hits))};
+                     },
+                     {x, y});
   }
   return out;
 }
@@ -130,12 +157,14 @@ ValuesIndices extremum_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_m
   if (autograd::needs_grad(x)) {
     Shape positions_shape(static_cast<size_t>(x.dim()), 1);
     if (x.dim() > 0) positions_shape[d] = x.size(d);
-    Tensor positions = arange(x.dim() > 0 ? x.size(d) : 1).reshape(positions_shape);
+    Tensor positions =
+        arange(x.dim() > 0 ? x.size(d) : 1, {.device = x.device()}).reshape(positions_shape);
     Tensor index = r.indices.reshape(plan.keepdim_shape);
     autograd::record(op, {x}, r.values,
                      [positions, index, kd = plan.keepdim_shape](const Tensor& g) {
                        return Grads{where(positions == index, g.reshape(kd), 0.0)};
-                     });
+                     },
+                     {index});
   }
   return r;
 }
@@ -170,18 +199,17 @@ Tensor prod_impl(const Tensor& x, const Shape& dims, bool keepdim) {
   ReducePlan plan = plan_reduce(x, dims, keepdim, "prod");
   Tensor out = run_reduce(kernels::prod, x, plan, accumulate_dtype(x.dtype()));
   if (autograd::needs_grad(x)) {
-    autograd::record(
-        "prod", {x}, out,
-        [x, dims = plan.dims, kd = plan.keepdim_shape](const Tensor& g) {
-          Tensor gk = g.reshape(kd);
-          Tensor is_zero = x == 0;
-          Tensor zero_count = sum(is_zero, dims, {.keepdim = true});
-          Tensor safe_x = where(is_zero, 1.0, x);
-          Tensor others = gk * prod_impl(safe_x, dims, true);
-          Tensor one_zero = where(logical_and(is_zero, zero_count == 1), others, 0.0);
-          return Grads{where(zero_count == 0, others / safe_x, one_zero)};
-        },
-        {x});
+    autograd::record("prod", {x}, out,
+                     [x, dims = plan.dims, kd = plan.keepdim_shape](const Tensor& g) {
+                       Tensor gk = g.reshape(kd);
+                       Tensor is_zero = x == 0;
+                       Tensor zero_count = sum(is_zero, dims, {.keepdim = true});
+                       Tensor safe_x = where(is_zero, 1.0, x);
+                       Tensor others = gk * prod_impl(safe_x, dims, true);
+                       Tensor one_zero = where(logical_and(is_zero, zero_count == 1), others, 0.0);
+                       return Grads{where(zero_count == 0, others / safe_x, one_zero)};
+                     },
+                     {x});
   }
   return out;
 }
@@ -197,9 +225,10 @@ Tensor sum(const Tensor& x, const Shape& dims, ReduceOptions options) {
   ReducePlan plan = plan_reduce(x, dims, options.keepdim, "sum");
   Tensor out = run_reduce(kernels::sum, x, plan, accumulate_dtype(x.dtype()));
   if (autograd::needs_grad(x)) {
-    autograd::record("sum", {x}, out, [shape = x.sizes(), kd = plan.keepdim_shape](const Tensor& g) {
-      return Grads{g.reshape(kd).expand(shape)};
-    });
+    autograd::record("sum", {x}, out,
+                     [shape = x.sizes(), kd = plan.keepdim_shape](const Tensor& g) {
+                       return Grads{g.reshape(kd).expand(shape)};
+                     });
   }
   return out;
 }
@@ -208,9 +237,8 @@ Tensor mean(const Tensor& x) { return mean(x, {}, {}); }
 
 Tensor mean(const Tensor& x, const Shape& dims, ReduceOptions options) {
   check_floating(x, "mean");
-  int64_t n = dims.empty() ? x.numel() : 1;
-  for (int64_t d : dims) n *= x.dim() == 0 ? 1 : x.size(normalize_dim(d, x.dim(), "mean"));
-  return sum(x, dims, options) / static_cast<double>(n);
+  Shape rd = reduced_dims(x, dims, "mean");
+  return sum(x, rd, options) / static_cast<double>(reduced_numel(x, rd));
 }
 
 Tensor prod(const Tensor& x) { return prod_impl(x, {}, false); }
@@ -227,13 +255,12 @@ Tensor var(const Tensor& x, const Shape& dims, VarOptions options) {
   Tensor out = run_reduce(kernels::var, x, plan, x.dtype(), {.a = options.correction});
   if (autograd::needs_grad(x)) {
     double divisor = std::max(0.0, static_cast<double>(plan.geometry.reduce) - options.correction);
-    autograd::record(
-        "var", {x}, out,
-        [x, divisor, dims = plan.dims, kd = plan.keepdim_shape](const Tensor& g) {
-          Tensor centered = x - mean(x, dims, {.keepdim = true});
-          return Grads{centered * g.reshape(kd) * (2.0 / divisor)};
-        },
-        {x});
+    autograd::record("var", {x}, out,
+                     [x, divisor, dims = plan.dims, kd = plan.keepdim_shape](const Tensor& g) {
+                       Tensor centered = x - mean(x, dims, {.keepdim = true});
+                       return Grads{centered * g.reshape(kd) * (2.0 / divisor)};
+                     },
+                     {x});
   }
   return out;
 }
@@ -286,15 +313,14 @@ Tensor logsumexp(const Tensor& x, const Shape& dims, ReduceOptions options) {
 
 Tensor norm(const Tensor& x, double p, const Shape& dims, ReduceOptions options) {
   check_floating(x, "norm");
-  ReducePlan plan = plan_reduce(x, dims, options.keepdim, "norm");
-  const Shape& rd = plan.dims;
+  Shape rd = reduced_dims(x, dims, "norm");
   if (p == 2) return root(sum(x * x, rd, options), 2);
   if (p == 1) return sum(abs(x), rd, options);
   if (p == 0) return sum(x != 0, rd, options).to(x.dtype());
   if (std::isinf(p)) {
     // max |x| (min |x| for -inf) written as the mean of the |x| equal to it: the same
     // value, and the gradient is shared among ties, as PyTorch's.
-    EMBER_CHECK(plan.geometry.reduce > 0, "norm: expected a non-empty reduction for p = ", p,
+    EMBER_CHECK(reduced_numel(x, rd) > 0, "norm: expected a non-empty reduction for p = ", p,
                 ", got shape ", shape_str(x.sizes()));
     Tensor a = abs(x);
     Tensor extreme;
@@ -330,13 +356,12 @@ Tensor softmax(const Tensor& x, int64_t dim) {
   Tensor out = run_along_dim(kernels::softmax, x, d, x.dtype());
   if (autograd::needs_grad(x)) {
     Tensor y = out.detach();
-    autograd::record(
-        "softmax", {x}, out,
-        [y, d](const Tensor& g) {
-          Tensor gy = g * y;
-          return Grads{gy - y * sum(gy, {d}, {.keepdim = true})};
-        },
-        {y});
+    autograd::record("softmax", {x}, out,
+                     [y, d](const Tensor& g) {
+                       Tensor gy = g * y;
+                       return Grads{gy - y * sum(gy, {d}, {.keepdim = true})};
+                     },
+                     {y});
   }
   return out;
 }

@@ -80,8 +80,8 @@ CheckpointMeta meta_from_json(const std::string& text, const std::string& path) 
                  m.global_step, ")");
   auto norm = field<json>(j, "normalization", path);
   m.normalization = {field<double>(norm, "mean", path), field<double>(norm, "std", path)};
-  EMBER_CHECK_IO(m.normalization.std > 0, path,
-                 ": checkpoint normalization std must be > 0, got ", m.normalization.std);
+  EMBER_CHECK_IO(m.normalization.std > 0, path, ": checkpoint normalization std must be > 0, got ",
+                 m.normalization.std);
   auto rng = field<json>(j, "rng", path);
   EMBER_CHECK_IO(rng.is_object(), path, ": checkpoint metadata field 'rng' is not an object");
   for (const auto& [name, s] : rng.items()) {

@@ -77,7 +77,7 @@ const std::vector<std::string>& optimizer_names() {
 }
 
 const std::vector<std::string>& scheduler_names() {
-  static const std::vector<std::string> names = {"none",    "step",    "cosine",
+  static const std::vector<std::string> names = {"none",     "step",    "cosine",
                                                  "onecycle", "plateau", "warmup-cosine"};
   return names;
 }

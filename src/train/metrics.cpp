@@ -78,8 +78,7 @@ std::vector<MetricRecord> read_metrics(const std::string& path) {
     json j = json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
     bool unfinished = i + 1 == lines.size() && !last_complete;
     if (j.is_discarded() && unfinished) break;
-    EMBER_CHECK_IO(!j.is_discarded() && j.is_object(), path, ":", i + 1,
-                   ": not a JSON object");
+    EMBER_CHECK_IO(!j.is_discarded() && j.is_object(), path, ":", i + 1, ": not a JSON object");
     // A null number is a non-finite value (see to_json_line).
     for (const char* key : {"loss", "accuracy", "lr", "samples_per_s", "elapsed_s"}) {
       if (j.contains(key) && j[key].is_null()) j[key] = std::nan("");

@@ -47,9 +47,7 @@ class PlateauSchedule : public Schedule {
       : plateau_(optimizer, options) {}
   void after_epoch(double test_loss) override { plateau_.step(test_loss); }
   optim::StateDict state_dict() const override { return plateau_.state_dict(); }
-  void load_state_dict(const optim::StateDict& state) override {
-    plateau_.load_state_dict(state);
-  }
+  void load_state_dict(const optim::StateDict& state) override { plateau_.load_state_dict(state); }
 
  private:
   optim::ReduceLROnPlateau plateau_;
@@ -58,8 +56,8 @@ class PlateauSchedule : public Schedule {
 std::unique_ptr<optim::LRScheduler> cosine(optim::Optimizer& optimizer, int64_t steps,
                                            double min_lr) {
   return std::make_unique<optim::CosineAnnealingLR>(
-      optimizer, optim::CosineAnnealingLROptions{.T_max = std::max<int64_t>(steps, 1),
-                                                 .eta_min = min_lr});
+      optimizer,
+      optim::CosineAnnealingLROptions{.T_max = std::max<int64_t>(steps, 1), .eta_min = min_lr});
 }
 
 }  // namespace
@@ -68,7 +66,8 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& c, std::vect
   double wd = c.weight_decay.value_or(0.0);
   if (c.optimizer == "sgd") {
     return std::make_unique<optim::SGD>(
-        std::move(params), optim::SGDOptions{.lr = c.lr, .momentum = c.momentum, .weight_decay = wd});
+        std::move(params),
+        optim::SGDOptions{.lr = c.lr, .momentum = c.momentum, .weight_decay = wd});
   }
   if (c.optimizer == "adam") {
     return std::make_unique<optim::Adam>(std::move(params),

@@ -37,11 +37,20 @@ std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -130,8 +139,8 @@ class Panel {
        << "</g>\n";
   }
 
-  void line(std::ostringstream& os, const std::vector<Point>& pts, const char* color,
-            double width, const char* name) const {
+  void line(std::ostringstream& os, const std::vector<Point>& pts, const char* color, double width,
+            const char* name) const {
     if (pts.empty()) return;
     os << "<polyline class=\"" << name << "\" fill=\"none\" stroke=\"" << color
        << "\" stroke-width=\"" << width << "\" stroke-linejoin=\"round\" points=\"";
@@ -173,9 +182,8 @@ void legend(std::ostringstream& os) {
   const double y = 42;
   os << "<g class=\"legend\">\n";
   for (const Entry& e : entries) {
-    os << "<line x1=\"" << num(x) << "\" y1=\"" << num(y) << "\" x2=\"" << num(x + 30)
-       << "\" y2=\"" << num(y) << "\" stroke=\"" << e.color << "\" stroke-width=\"" << e.width
-       << "\"/>\n";
+    os << "<line x1=\"" << num(x) << "\" y1=\"" << num(y) << "\" x2=\"" << num(x + 30) << "\" y2=\""
+       << num(y) << "\" stroke=\"" << e.color << "\" stroke-width=\"" << e.width << "\"/>\n";
     if (e.marker == 1) {
       os << "<circle cx=\"" << num(x + 15) << "\" cy=\"" << num(y) << "\" r=\"4\" fill=\""
          << e.color << "\"/>\n";
@@ -183,8 +191,7 @@ void legend(std::ostringstream& os) {
       os << "<rect x=\"" << num(x + 11.5) << "\" y=\"" << num(y - 3.5)
          << "\" width=\"7\" height=\"7\" fill=\"" << e.color << "\"/>\n";
     }
-    os << "<text x=\"" << num(x + 38) << "\" y=\"" << num(y + 4) << "\">" << e.label
-       << "</text>\n";
+    os << "<text x=\"" << num(x + 38) << "\" y=\"" << num(y + 4) << "\">" << e.label << "</text>\n";
     x += 200;
   }
   os << "</g>\n";

@@ -54,8 +54,8 @@ void Progress::update(int64_t step, int64_t samples, double loss, double accurac
   if (style_ == ProgressStyle::lines) {
     if (step % log_every_ != 0 && step != steps_) return;
     os_ << head << "  step " << counts << "  loss " << format("%.4f", loss) << "  acc "
-        << format("%.4f", accuracy) << "  lr " << format("%.3g", lr) << "  "
-        << format("%.0f", rate) << " samples/s\n"
+        << format("%.4f", accuracy) << "  lr " << format("%.3g", lr) << "  " << format("%.0f", rate)
+        << " samples/s\n"
         << std::flush;
     return;
   }
@@ -68,8 +68,8 @@ void Progress::update(int64_t step, int64_t samples, double loss, double accurac
   int64_t filled = steps_ > 0 ? step * kBarWidth / steps_ : kBarWidth;
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kBarWidth, '.');
-  double eta = step > 0 ? elapsed * static_cast<double>(steps_ - step) / static_cast<double>(step)
-                        : NAN;
+  double eta =
+      step > 0 ? elapsed * static_cast<double>(steps_ - step) / static_cast<double>(step) : NAN;
   std::string line = head + " [" + bar + "] " + counts + "  " + format("%.0f", rate) +
                      " samples/s  " +
                      (last ? "took " + format_duration(elapsed) : "ETA " + format_duration(eta)) +

@@ -172,12 +172,12 @@ FitResult fit(const TrainConfig& config, const ClassificationData& data, std::os
   manual_seed(config.seed);
   std::shared_ptr<nn::Module> model = models::create(config.model);
   std::unique_ptr<optim::Optimizer> optimizer = make_optimizer(config, model->parameters());
-  data::DataLoader loader(data.train, {.batch_size = config.batch_size,
-                                       .shuffle = true,
-                                       .seed = config.seed,
-                                       .num_workers = config.num_workers,
-                                       .transform = config.augment ? augmentation()
-                                                                   : data::Transform()});
+  data::DataLoader loader(data.train,
+                          {.batch_size = config.batch_size,
+                           .shuffle = true,
+                           .seed = config.seed,
+                           .num_workers = config.num_workers,
+                           .transform = config.augment ? augmentation() : data::Transform()});
   std::unique_ptr<Schedule> schedule = make_schedule(config, *optimizer, loader.size());
   RunState st;
   st.normalization = data.normalization;
@@ -221,9 +221,9 @@ FitResult fit(const TrainConfig& config, const ClassificationData& data, std::os
     Window epoch_window, log_window;
     int64_t step_in_epoch = 0;
     for (data::Batch& b : loader) {
-      Tensor x = st.normalization.apply(b.input);           // (B,1,28,28)
-      Tensor logits = model->forward(x);                     // (B,classes)
-      Tensor loss = cross_entropy(logits, b.target);         // ()
+      Tensor x = st.normalization.apply(b.input);     // (B,1,28,28)
+      Tensor logits = model->forward(x);              // (B,classes)
+      Tensor loss = cross_entropy(logits, b.target);  // ()
       optimizer->zero_grad();
       loss.backward();
       optimizer->step();

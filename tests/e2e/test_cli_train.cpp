@@ -1,7 +1,7 @@
 // The `ember` binary end to end: train, eval, plot and inspect on a small synthetic
 // MNIST-format directory (and on real Fashion-MNIST when installed), and every bad input the
 // training stack promises to reject with one line, the right exit code and no files left.
-#include <sys/wait.h>
+#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "unit/train/train_testing.h"
 
@@ -60,13 +60,14 @@ void expect_error(const CliRun& r, int rc, const std::vector<std::string>& needl
   EXPECT_EQ(r.rc, rc) << describe(r);
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << describe(r);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << describe(r);
-  for (const auto& n : needles) EXPECT_NE(r.err.find(n), std::string::npos) << n << "\n" << describe(r);
+  for (const auto& n : needles)
+    EXPECT_NE(r.err.find(n), std::string::npos) << n << "\n" << describe(r);
 }
 
 std::vector<std::string> train_args(const std::string& data, const std::string& out) {
-  return {"train", "--model", "mlp", "--data", data, "--epochs", "2", "--batch-size", "32",
-          "--optimizer", "adam", "--lr", "1e-3", "--seed", "1", "--log-every", "5",
-          "--out", out};
+  return {"train", "--model",     "mlp",  "--data", data,   "--epochs", "2", "--batch-size",
+          "32",    "--optimizer", "adam", "--lr",   "1e-3", "--seed",   "1", "--log-every",
+          "5",     "--out",       out};
 }
 
 class CliTrain : public ::testing::Test {
@@ -110,7 +111,8 @@ TEST_F(CliTrain, TrainsEvaluatesPlotsAndInspects) {
 
   r = ember(dir_, {"inspect", run_ + "/last.safetensors"});
   ASSERT_EQ(r.rc, 0) << describe(r);
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nmodel\.layers\.1\.weight +\[256, 784\] +float32 )")))
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"(\nmodel\.layers\.1\.weight +\[256, 784\] +float32 )")))
       << r.out;
   EXPECT_NE(r.out.find("\"format_version\": 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("optimizer.state.0.exp_avg"), std::string::npos);
@@ -200,9 +202,9 @@ TEST(CliTrainFashionMnist, LeNetTrainsOnTheRealData) {
   const char* dir = "/usr/share/datasets/fashion-mnist";
   if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is not installed (scripts/setup.sh)";
   TempDir tmp;
-  CliRun r = ember(tmp, {"train", "--model", "lenet", "--data", "fashion-mnist", "--epochs", "1",
-                      "--limit-train", "512", "--limit-test", "200", "--quiet", "--out",
-                      tmp.path("lenet")});
+  CliRun r = ember(
+      tmp, {"train", "--model", "lenet", "--data", "fashion-mnist", "--epochs", "1",
+            "--limit-train", "512", "--limit-test", "200", "--quiet", "--out", tmp.path("lenet")});
   ASSERT_EQ(r.rc, 0) << describe(r);
   r = ember(tmp, {"eval", "--checkpoint", tmp.path("lenet"), "--limit-test", "200"});
   ASSERT_EQ(r.rc, 0) << describe(r);

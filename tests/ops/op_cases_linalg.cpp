@@ -10,7 +10,9 @@ using In = const std::vector<Tensor>&;
 
 OpCase single(std::string name, std::string op, std::vector<InputSpec> inputs,
               std::function<Tensor(In)> f) {
-  return {.name = std::move(name), .op = std::move(op), .inputs = std::move(inputs),
+  return {.name = std::move(name),
+          .op = std::move(op),
+          .inputs = std::move(inputs),
           .fn = one(std::move(f))};
 }
 
@@ -71,9 +73,10 @@ void einsum_cases(std::vector<OpCase>& c) {
   auto es = [](std::string eq) {
     return [eq](In in) { return einsum(eq, std::vector<Tensor>(in.begin(), in.end())); };
   };
-  c.push_back(single("einsum_matmul", "einsum", {uniform({3, 4}), uniform({4, 5})}, es("ij,jk->ik")));
-  c.push_back(single("einsum_implicit_matmul", "einsum", {uniform({3, 4}), uniform({4, 5})},
-                     es("ij,jk")));
+  c.push_back(
+      single("einsum_matmul", "einsum", {uniform({3, 4}), uniform({4, 5})}, es("ij,jk->ik")));
+  c.push_back(
+      single("einsum_implicit_matmul", "einsum", {uniform({3, 4}), uniform({4, 5})}, es("ij,jk")));
   c.push_back(single("einsum_batched", "einsum", {uniform({2, 3, 4}), uniform({2, 4, 5})},
                      es("bij,bjk->bik")));
   c.push_back(single("einsum_transposed_output", "einsum", {uniform({2, 3, 4}), uniform({2, 4, 5})},
@@ -88,8 +91,8 @@ void einsum_cases(std::vector<OpCase>& c) {
                      es("ijk,jkl->il")));
   c.push_back(single("einsum_diagonal_then_contract", "einsum", {uniform({3, 3}), uniform({3, 4})},
                      es("ii,ij->j")));
-  c.push_back(single("einsum_upper_case", "einsum", {uniform({3, 4}), uniform({4, 2})},
-                     es("aB,Bc")));
+  c.push_back(
+      single("einsum_upper_case", "einsum", {uniform({3, 4}), uniform({4, 2})}, es("aB,Bc")));
   c.push_back(single("einsum_ellipsis_broadcast", "einsum",
                      {uniform({2, 1, 3, 4}), uniform({3, 4, 2})}, es("...ij,...jk->...ik")));
   c.push_back(single("einsum_implicit_ellipsis", "einsum", {uniform({2, 3, 4})}, es("...ji")));

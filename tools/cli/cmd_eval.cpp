@@ -49,21 +49,20 @@ struct EvalCommand {
     char buf[256];
     std::cout << "checkpoint: " << path << " (" << model_name << ", epoch " << meta.epoch
               << ", step " << meta.global_step << ")\n"
-              << "data:       " << data_name << " (" << d.dir << "), test split, "
-              << r.num_samples << " samples\n";
+              << "data:       " << data_name << " (" << d.dir << "), test split, " << r.num_samples
+              << " samples\n";
     int64_t correct = 0;
     for (int64_t c = 0; c < r.num_classes; ++c) correct += r.confusion[c * r.num_classes + c];
-    std::snprintf(buf, sizeof(buf), "test loss:  %.4f\ntest accuracy: %.4f (%lld/%lld)\n",
-                  r.loss, r.accuracy, static_cast<long long>(correct),
+    std::snprintf(buf, sizeof(buf), "test loss:  %.4f\ntest accuracy: %.4f (%lld/%lld)\n", r.loss,
+                  r.accuracy, static_cast<long long>(correct),
                   static_cast<long long>(r.num_samples));
     std::cout << buf << "\nper-class accuracy:\n";
     size_t name_width = 5;
     for (const auto& n : d.class_names) name_width = std::max(name_width, n.size());
     for (int64_t c = 0; c < r.num_classes; ++c) {
-      std::snprintf(buf, sizeof(buf), "  %lld %-*s  %.4f  (%lld/%lld)\n",
-                    static_cast<long long>(c), static_cast<int>(name_width),
-                    d.class_names[static_cast<size_t>(c)].c_str(), r.class_accuracy(c),
-                    static_cast<long long>(r.confusion[c * r.num_classes + c]),
+      std::snprintf(buf, sizeof(buf), "  %lld %-*s  %.4f  (%lld/%lld)\n", static_cast<long long>(c),
+                    static_cast<int>(name_width), d.class_names[static_cast<size_t>(c)].c_str(),
+                    r.class_accuracy(c), static_cast<long long>(r.confusion[c * r.num_classes + c]),
                     static_cast<long long>(r.class_count(c)));
       std::cout << buf;
     }

@@ -14,9 +14,8 @@ void add_plot_command(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   cmd->add_option("run_dir", *run_dir, "a directory written by `ember train`")->required();
   cmd->add_option("--out", *out, "the SVG file to write (default: <run_dir>/curves.svg)");
-  cmd->callback([run_dir, out] {
-    std::cout << "wrote " << train::plot_run(*run_dir, *out) << "\n";
-  });
+  cmd->callback(
+      [run_dir, out] { std::cout << "wrote " << train::plot_run(*run_dir, *out) << "\n"; });
 }
 
 }  // namespace ember::cli

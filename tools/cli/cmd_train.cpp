@@ -51,8 +51,8 @@ struct TrainCommand {
   void option(CLI::App* cmd, const std::string& name, std::optional<T> TrainConfig::*field,
               const std::string& help) {
     auto value = std::make_shared<T>();
-    CLI::Option* o = cmd->add_option(name, *value, help)
-                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    CLI::Option* o =
+        cmd->add_option(name, *value, help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     setters.emplace_back(o, [value, field](TrainConfig& c) { c.*field = *value; });
   }
 

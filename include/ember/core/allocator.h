@@ -28,7 +28,7 @@ struct AllocatorStats {
   int64_t bytes_reserved = 0;     // held from the system: in use plus cached
   int64_t allocations = 0;        // allocate() calls
   int64_t cache_hits = 0;         // allocations served by a cached block
-  int64_t cache_misses = 0;       // allocations that went to the system (all of them when not caching)
+  int64_t cache_misses = 0;       // allocations that went to the system (all when not caching)
   bool is_caching = true;
 
   int64_t bytes_cached() const { return bytes_reserved - bytes_in_use; }

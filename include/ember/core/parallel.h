@@ -1,5 +1,6 @@
-// Threading: one OpenMP pool sized by EMBER_NUM_THREADS (default: all cores), and
-// parallel_for, which stays serial below a work threshold so small ops pay no threading cost.
+// Threading: ember's own worker pool (and OpenMP inside GEMM) sized by EMBER_NUM_THREADS
+// (default: all cores); parallel_for stays serial below a work threshold so small ops pay
+// no threading cost.
 #pragma once
 
 #include <cstdint>

@@ -54,10 +54,14 @@ class Guard {
 class Scope {
  public:
   explicit Scope(std::string_view name, std::string_view suffix = {}) {
-    if (is_enabled()) [[unlikely]] begin(name, suffix);
+    if (is_enabled()) [[unlikely]] {
+      begin(name, suffix);
+    }
   }
   ~Scope() {
-    if (active_) [[unlikely]] end();
+    if (active_) [[unlikely]] {
+      end();
+    }
   }
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;

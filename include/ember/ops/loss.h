@@ -34,8 +34,8 @@ Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target,
                       Reduction reduction = Reduction::mean, double beta = 1.0);
 /// 0.5 d^2 below delta, delta (|d| - 0.5 delta) above.
-Tensor huber_loss(const Tensor& input, const Tensor& target,
-                  Reduction reduction = Reduction::mean, double delta = 1.0);
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::mean,
+                  double delta = 1.0);
 /// input probabilities in [0, 1]; log clamped at -100 as PyTorch.
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                             const Tensor& weight = Tensor(), Reduction reduction = Reduction::mean);

@@ -41,11 +41,11 @@ TEST(Gemm, FastKernelMatchesReferenceOnEdgeShapesAndTransposes) {
             bool ta = transposes & 1, tb = transposes & 2;
             Tensor a = matrix(M, K, ta, dtype, gen);
             Tensor b = matrix(K, N, tb, dtype, gen);
-            expect_fast_matches_reference(
-                a, b,
-                dtype_name(dtype) + std::string(" M=") + std::to_string(M) + " N=" +
-                    std::to_string(N) + " K=" + std::to_string(K) + (ta ? " a^T" : "") +
-                    (tb ? " b^T" : ""));
+            expect_fast_matches_reference(a, b,
+                                          dtype_name(dtype) + std::string(" M=") +
+                                              std::to_string(M) + " N=" + std::to_string(N) +
+                                              " K=" + std::to_string(K) + (ta ? " a^T" : "") +
+                                              (tb ? " b^T" : ""));
           }
         }
       }

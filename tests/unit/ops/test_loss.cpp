@@ -50,8 +50,9 @@ TEST(Loss, KlDivCountsZeroTargetsAsZeroWithFiniteGradients) {
 TEST(Loss, CrossEntropyMeanOfOnlyIgnoredTargetsIsNaNAsPyTorch) {
   Tensor loss = cross_entropy(zeros({2, 3}), tensor({-100, -100}));
   EXPECT_TRUE(std::isnan(loss.item()));
-  EXPECT_EQ(cross_entropy(zeros({2, 3}), tensor({-100, -100}), {.reduction = Reduction::sum}).item(),
-            0.0);
+  EXPECT_EQ(
+      cross_entropy(zeros({2, 3}), tensor({-100, -100}), {.reduction = Reduction::sum}).item(),
+      0.0);
 }
 
 TEST(Loss, CrossEntropyIsNllOfLogSoftmax) {

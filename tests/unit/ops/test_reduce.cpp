@@ -92,7 +92,8 @@ TEST(Reduce, SoftmaxAndLogsumexpHandleInfinities) {
     EXPECT_EQ(values(log_softmax(x, 0)), (std::vector<double>{-kInf, 0, -kInf}));
     // A row of only -inf has logsumexp -inf, not the NaN of -inf - (-inf).
     EXPECT_EQ(logsumexp(tensor({-kInf, -kInf}), {0}).item(), -kInf);
-    EXPECT_EQ(logsumexp(zeros({2, 0}), {1}).to_vector<double>(), (std::vector<double>{-kInf, -kInf}));
+    EXPECT_EQ(logsumexp(zeros({2, 0}), {1}).to_vector<double>(),
+              (std::vector<double>{-kInf, -kInf}));
   }
 }
 

@@ -25,23 +25,41 @@ std::string message_of(const std::function<void()>& f) {
 Tensor ints() { return arange(6).reshape({2, 3}); }
 
 TEST(ReduceErrors, DimsOutOfRangeOrRepeatedAreRejected) {
-  EXPECT_EQ(message_of<IndexError>([] { sum(zeros({2, 3}), {2}); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              sum(zeros({2, 3}), {2});
+            }),
             "sum: dim 2 out of range for a 2-d tensor (expected in [-2, 1])");
-  EXPECT_EQ(message_of<ValueError>([] { sum(zeros({2, 3}), {1, -1}); }),
+  EXPECT_EQ(message_of<ValueError>([] {
+              sum(zeros({2, 3}), {1, -1});
+            }),
             "sum: dim -1 appears more than once in [1, -1]");
-  EXPECT_EQ(message_of<IndexError>([] { mean(zeros({2, 3}), {-3}); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              mean(zeros({2, 3}), {-3});
+            }),
             "mean: dim -3 out of range for a 2-d tensor (expected in [-2, 1])");
-  EXPECT_EQ(message_of<IndexError>([] { prod(zeros({2, 3}), 5); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              prod(zeros({2, 3}), 5);
+            }),
             "prod: dim 5 out of range for a 2-d tensor (expected in [-2, 1])");
-  EXPECT_EQ(message_of<IndexError>([] { var(zeros({2, 3}), {3}); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              var(zeros({2, 3}), {3});
+            }),
             "var: dim 3 out of range for a 2-d tensor (expected in [-2, 1])");
-  EXPECT_EQ(message_of<IndexError>([] { max(zeros({2, 3}), 2); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              max(zeros({2, 3}), 2);
+            }),
             "max: dim 2 out of range for a 2-d tensor (expected in [-2, 1])");
-  EXPECT_EQ(message_of<IndexError>([] { cumsum(zeros({2, 3}), -3); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              cumsum(zeros({2, 3}), -3);
+            }),
             "cumsum: dim -3 out of range for a 2-d tensor (expected in [-2, 1])");
-  EXPECT_EQ(message_of<IndexError>([] { softmax(zeros({2, 3}), 2); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              softmax(zeros({2, 3}), 2);
+            }),
             "softmax: dim 2 out of range for a 2-d tensor (expected in [-2, 1])");
-  EXPECT_EQ(message_of<IndexError>([] { logsumexp(zeros({2, 3}), {4}); }),
+  EXPECT_EQ(message_of<IndexError>([] {
+              logsumexp(zeros({2, 3}), {4});
+            }),
             "logsumexp: dim 4 out of range for a 2-d tensor (expected in [-2, 1])");
 }
 
@@ -63,19 +81,29 @@ TEST(ReduceErrors, FloatOnlyOpsRejectIntegerInputs) {
 }
 
 TEST(ReduceErrors, MaxMinAndArgmaxOfNothingAreRejected) {
-  EXPECT_EQ(message_of<ValueError>([] { max(zeros({0, 3})); }),
+  EXPECT_EQ(message_of<ValueError>([] {
+              max(zeros({0, 3}));
+            }),
             "max: expected a non-empty tensor, got shape [0, 3]; reduce over a non-empty dim "
             "with max(x, dim) instead");
   EXPECT_EQ(message_of<ValueError>([] { min(zeros({0})); }),
             "min: expected a non-empty tensor, got shape [0]; reduce over a non-empty dim with "
             "min(x, dim) instead");
-  EXPECT_EQ(message_of<ValueError>([] { max(zeros({3, 0}), 1); }),
+  EXPECT_EQ(message_of<ValueError>([] {
+              max(zeros({3, 0}), 1);
+            }),
             "max: expected a non-empty dim to reduce, got dim 1 of size 0 in shape [3, 0]");
-  EXPECT_EQ(message_of<ValueError>([] { argmin(zeros({2, 0}), -1); }),
+  EXPECT_EQ(message_of<ValueError>([] {
+              argmin(zeros({2, 0}), -1);
+            }),
             "argmin: expected a non-empty dim to reduce, got dim -1 of size 0 in shape [2, 0]");
-  EXPECT_EQ(message_of<ValueError>([] { argmax(zeros({0, 2})); }),
+  EXPECT_EQ(message_of<ValueError>([] {
+              argmax(zeros({0, 2}));
+            }),
             "argmax: expected a non-empty dim to reduce, got dim 0 of size 0 in shape [0]");
-  EXPECT_EQ(message_of<ValueError>([] { norm(zeros({3, 0}), std::numeric_limits<double>::infinity(), {1}); }),
+  EXPECT_EQ(message_of<ValueError>([] {
+              norm(zeros({3, 0}), std::numeric_limits<double>::infinity(), {1});
+            }),
             "norm: expected a non-empty reduction for p = inf, got shape [3, 0]");
 }
 

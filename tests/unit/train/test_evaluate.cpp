@@ -30,8 +30,8 @@ class PixelClassifier : public nn::Module {
 TEST(Evaluate, CountsTheConfusionMatrixAndAccuracy) {
   // Predictions 0,1,2,2,1 for targets 0,1,2,1,0.
   std::vector<float> x = {0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0};
-  auto data = std::make_shared<data::TensorDataset>(from_vector(x, {5, 1, 2, 2}),
-                                                    from_vector(std::vector<int64_t>{0, 1, 2, 1, 0}));
+  auto data = std::make_shared<data::TensorDataset>(
+      from_vector(x, {5, 1, 2, 2}), from_vector(std::vector<int64_t>{0, 1, 2, 1, 0}));
   PixelClassifier model;
   model.train();
   EvalResult r = evaluate(model, data, {.batch_size = 2, .num_classes = 3});

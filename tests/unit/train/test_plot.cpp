@@ -19,13 +19,25 @@ std::vector<MetricRecord> sample_records() {
   for (int64_t e = 1; e <= 3; ++e) {
     for (int64_t s = 1; s <= 4; ++s) {
       int64_t step = (e - 1) * 40 + s * 10;
-      r.push_back({.kind = "step", .split = "train", .step = step, .epoch = e,
-                   .loss = 2.0 / static_cast<double>(step), .accuracy = 0.5 + 0.001 * step});
+      r.push_back({.kind = "step",
+                   .split = "train",
+                   .step = step,
+                   .epoch = e,
+                   .loss = 2.0 / static_cast<double>(step),
+                   .accuracy = 0.5 + 0.001 * step});
     }
-    r.push_back({.kind = "epoch", .split = "train", .step = e * 40, .epoch = e,
-                 .loss = 0.6 / e, .accuracy = 0.7 + 0.05 * e});
-    r.push_back({.kind = "epoch", .split = "test", .step = e * 40, .epoch = e,
-                 .loss = 0.7 / e, .accuracy = 0.68 + 0.05 * e});
+    r.push_back({.kind = "epoch",
+                 .split = "train",
+                 .step = e * 40,
+                 .epoch = e,
+                 .loss = 0.6 / e,
+                 .accuracy = 0.7 + 0.05 * e});
+    r.push_back({.kind = "epoch",
+                 .split = "test",
+                 .step = e * 40,
+                 .epoch = e,
+                 .loss = 0.7 / e,
+                 .accuracy = 0.68 + 0.05 * e});
   }
   r[3].loss = NAN;  // a diverged step is skipped, not drawn
   return r;
@@ -69,7 +81,7 @@ TEST(Plot, SvgIsWellFormedWithBothPanelsSeriesAndLabels) {
   EXPECT_EQ(count(svg, "class=\"train-step\""), 2u);
   EXPECT_EQ(count(svg, "class=\"train-epoch\""), 2u);
   EXPECT_EQ(count(svg, "class=\"test-epoch\""), 2u);
-  EXPECT_EQ(count(svg, "<circle"), 2u * 3 + 1);    // train-epoch markers + legend
+  EXPECT_EQ(count(svg, "<circle"), 2u * 3 + 1);  // train-epoch markers + legend
   for (const char* text : {">loss<", ">accuracy<", ">step<", ">cross-entropy loss<",
                            ">train (per step)<", ">train (epoch mean)<", ">test (end of epoch)<"}) {
     EXPECT_NE(svg.find(text), std::string::npos) << text;

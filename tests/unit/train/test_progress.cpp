@@ -9,7 +9,9 @@
 namespace ember::train {
 namespace {
 
-size_t count(const std::string& s, char c) { return static_cast<size_t>(std::count(s.begin(), s.end(), c)); }
+size_t count(const std::string& s, char c) {
+  return static_cast<size_t>(std::count(s.begin(), s.end(), c));
+}
 
 TEST(Progress, LinesStylePrintsEveryLogEveryStepsAndTheLast) {
   std::ostringstream os;

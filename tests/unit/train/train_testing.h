@@ -3,6 +3,8 @@
 // in a few steps, so that tests never need the real dataset.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -11,8 +13,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "ember/ops/factory.h"
 #include "ember/train/data.h"

@@ -3,40 +3,49 @@
 //
 // Note [GEMM blocking]
 // C (M, N) = A (M, K) B (K, N) in the loop order of BLIS, seen from row-major C (vectors run
-// along N, so the B operand plays BLIS's A and vice versa):
+// along N, so B plays the role of BLIS's A and vice versa). The unit of work is a block of C
+// of R micro-panel rows (<= kMaxUnitRows) by G micro-panel columns (G NR <= NC):
 //
-//   for each column block j0 of NC columns          (B block: KC x NC, packed, lives in L2)
-//     for each K slice k0 of KC                     (C is read back for every slice but the 1st)
-//       pack the B block into NR-column micro-panels (k-major, zero-padded), shared by threads
-//       for each MR-row micro-panel of A            (packed by the thread that uses it, ~L1)
-//         for each NR-column micro-panel of B       (streams from L2)
-//           micro-kernel: the MR x NR tile of C in registers, kc rank-1 updates, epilogue
+//   for each K slice k0 of KC                      (C is read back for every slice but the 1st)
+//     for each MR-row micro-panel of the unit      (A packed by this thread, stays in L1)
+//       for each NR-column micro-panel of the unit (packed B: the KC x NC block stays in L2)
+//         micro-kernel: the MR x NR tile of C in registers, kc rank-1 updates, then the
+//         epilogue (alpha, beta, bias, activation) on the way out
 //
-// On the AVX-512 family (8 x 48 tiles) KC = 256 keeps an A micro-panel (8 KiB) in Zen 4's
-// 32 KiB L1d next to the B micro-panel streaming past it (48 KiB per call, read once), and
-// NC = 576 keeps the packed B block (576 KiB) in its 1 MiB L2 with room for A and C lines.
-// An A micro-panel is packed once per (j0, k0) and reused for the NC / NR tiles of its row;
-// the B block is packed once per (j0, k0) and reused by every row panel. The L3 (32 MiB,
-// shared) holds the whole of C and A for the transformer shapes. K and N are cut into
-// equal slices (K = 384 runs as 2 x 192, not 256 + 128) so that no slice is a sliver.
-// Slicing depends only on the shape and the family, never on the thread count, so every
-// output element sees the same sums in the same order whatever the number of threads.
+// B is packed once per product into k-major NR-column micro-panels, zero-padded, slice by
+// slice; an A micro-panel is packed once per (unit, slice) and reused across the unit's G
+// column panels. On the AVX-512 family (8 x 48 tiles) KC = 256 keeps an A micro-panel (8 KiB)
+// in Zen 4's 32 KiB L1d next to the B micro-panel streaming past it (48 KiB per call, read
+// once), and NC = 576 keeps a KC x NC block of packed B (576 KiB) in its 1 MiB L2 with room
+// for the C tiles. K is cut into equal slices (K = 384 runs as 2 x 192, not 256 + 128) so
+// that no slice is a sliver. Slicing depends only on the shape and the family, never on the
+// thread count, so every output element sees the same sums in the same order whatever the
+// number of threads.
 //
 // Note [GEMM small path]
-// Below kSmallWork multiply-adds the operands are read in place when their layout allows it
+// Up to kSmallWork multiply-adds the operands are read in place when their layout allows it
 // (A with a unit stride in either dimension, B with unit column stride): packing would cost
-// as much as the product. Only the partial edge panels are packed then, into zero-padded
-// buffers, because the micro-kernels read whole MR x kc and kc x NR panels.
+// as much as the product. So is A when N spans at most kDirectAColPanels micro-panels (each
+// A micro-panel then feeds only that many tiles). Only the partial edge panels are packed
+// then, into zero-padded buffers, because the micro-kernels read whole MR x kc and kc x NR
+// panels.
 //
 // Note [GEMM threads]
-// The unit of work is the micro-tile. For each (j0, k0) block the threads first pack the B
-// block together (each a contiguous range of its micro-panels), meet at a barrier, then each
-// takes a contiguous range of the block's tiles in row-major order: mostly whole rows of
-// tiles, so a thread packs each of its A micro-panels once, and balanced to within one tile
-// even for tall-skinny (M = 4096, N = 65: 512 rows of 2 tiles) or short-wide products
-// (M = 64: 8 rows of many tiles). A second barrier keeps the B block alive until every
-// thread is done with it. Products too small to pay for a parallel region (kWorkPerThread)
-// use fewer threads; a batch of such products runs one product per thread instead.
+// Threads never meet at a barrier. On a machine with more runnable threads than cores (a
+// shared build box; a training process with data-loader threads) every barrier costs a
+// scheduler time slice whenever the other thread is descheduled: with the two barriers per
+// (column block, K slice) of the textbook scheme, two threads ran a 1024^3 product 3x slower
+// than one. Instead the units are handed out by an atomic counter, so a descheduled thread
+// holds back at most the unit it is computing, and each B micro-panel is packed by whichever
+// thread first needs it (a state per panel: to do, being packed, ready; a thread waits only
+// for a panel that another is packing at that moment). Units are numbered column group by
+// column group, so the threads share the B block they are packing. There are at least about
+// 4 units per thread when the shape allows (tall-skinny M = 4096, N = 65: 32 blocks of 128
+// rows; short-wide M = 64: one block row, many column groups), and the result does not
+// depend on which thread computes which unit. Products too small to pay for a parallel
+// region (kWorkPerThread) use fewer threads; a batch of such products runs one product per
+// thread instead. The packed B of a product is kept whole (up to kMaxPackedB floats; wider
+// products run as column chunks, one after another).
 #include "kernels/cpu/gemm/gemm.h"
 
 #include <omp.h>
@@ -45,6 +54,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <thread>
 
 #include "ember/core/parallel.h"
 #include "ember/version.h"
@@ -80,9 +90,12 @@ static_assert(kGeneric.mr * kGeneric.kc <= kMaxAPanel);
 static_assert(kAvx2.mr * kAvx2.kc <= kMaxAPanel && kAvx512.mr * kAvx512.kc <= kMaxAPanel);
 #endif
 
-// See Note [GEMM small path] and Note [GEMM threads]; both in multiply-adds (M N K).
+// See Note [GEMM small path] and Note [GEMM threads]; work is in multiply-adds (M N K).
 constexpr double kSmallWork = 128.0 * 128.0 * 128.0;
 constexpr double kWorkPerThread = 64.0 * 64.0 * 64.0;
+constexpr int64_t kDirectAColPanels = 2;
+constexpr int64_t kMaxUnitRows = 128;
+constexpr int64_t kMaxPackedB = int64_t{2} << 20;  // floats (8 MiB)
 
 // -1: no override; else a GemmIsa forced by a GemmIsaGuard.
 std::atomic<int> forced_isa{-1};
@@ -107,8 +120,9 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 struct Plan {
   const KernelFamily* f;
-  int64_t kc;  // K slice
-  int64_t nc;  // column block, a multiple of f->nr
+  int64_t kc;         // every K slice but the last has kc rows
+  int64_t slices;
+  int64_t col_chunk;  // columns per sub-product (a multiple of nr unless it is all of N)
   bool pack_a;
   bool pack_b;
   int threads;
@@ -118,22 +132,27 @@ Plan make_plan(const KernelFamily& f, int64_t M, int64_t N, int64_t K, const Gem
                const GemmOperand& b, int max_threads) {
   Plan p{};
   p.f = &f;
-  p.kc = ceil_div(K, ceil_div(K, f.kc));
-  p.nc = ceil_div(ceil_div(N, ceil_div(N, f.nc)), f.nr) * f.nr;
+  p.slices = ceil_div(K, f.kc);
+  p.kc = ceil_div(K, p.slices);
   const double work = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
   const bool small = work <= kSmallWork;
-  p.pack_a = !(small && (a.col_stride == 1 || a.row_stride == 1));
+  // An A micro-panel feeds ceil(N / NR) tiles; for a couple of them (tall-skinny products)
+  // packing it costs more than reading it in place.
+  const bool few_tiles_per_row = ceil_div(N, f.nr) <= kDirectAColPanels;
+  p.pack_a = !((small || few_tiles_per_row) && (a.col_stride == 1 || a.row_stride == 1));
   p.pack_b = !(small && b.col_stride == 1);
-  const int64_t tiles = ceil_div(M, f.mr) * ceil_div(std::min(N, p.nc), f.nr);
+  p.col_chunk = N;
+  if (p.pack_b && K * ceil_div(N, f.nr) * f.nr > kMaxPackedB) {
+    const int64_t widest = std::max<int64_t>(1, kMaxPackedB / (K * f.nr)) * f.nr;
+    p.col_chunk = ceil_div(ceil_div(N, ceil_div(N, widest)), f.nr) * f.nr;
+  }
+  const int64_t tiles = ceil_div(M, f.mr) * ceil_div(std::min(N, p.col_chunk), f.nr);
   const int64_t by_work = std::max<int64_t>(1, static_cast<int64_t>(work / kWorkPerThread));
   p.threads = static_cast<int>(std::min<int64_t>({max_threads, tiles, by_work}));
   return p;
 }
 
-// Floats of shared packing buffer one product needs (the B block, or its edge panel).
-int64_t b_buffer_size(const Plan& p) { return p.kc * (p.pack_b ? p.nc : p.f->nr); }
-
-// One product of the batch, with the batch offsets applied.
+// One product (or column chunk of one), with the batch and chunk offsets applied.
 struct Problem {
   int64_t M, N, K;
   float alpha, beta;
@@ -144,82 +163,138 @@ struct Problem {
   GemmActivation activation;
 };
 
-void barrier(int nt) {
-  if (nt > 1) {
-#pragma omp barrier
+// Where a product's packed B micro-panels and their states live in the scratch buffer: every
+// panel of every K slice when B is packed, else one edge panel per slice (or none).
+struct Layout {
+  int64_t col_panels;
+  int64_t panels;  // states
+  int64_t floats;  // packed B
+  int64_t bytes;   // floats, rounded up to 64 bytes, then the states
+
+  Layout(const Plan& plan, int64_t N) {
+    const int64_t nr = plan.f->nr;
+    col_panels = ceil_div(N, nr);
+    const int64_t per_slice = plan.pack_b ? col_panels : (N % nr != 0 ? 1 : 0);
+    panels = plan.slices * per_slice;
+    floats = panels * plan.kc * nr;
+    bytes = (floats * static_cast<int64_t>(sizeof(float)) + 63) / 64 * 64 +
+            panels * static_cast<int64_t>(sizeof(int32_t));
+  }
+};
+
+// The team's shared state for one product (see Note [GEMM threads]).
+struct Shared {
+  float* b_panels;
+  int32_t* state;  // per packed panel: kTodo, kPacking, kReady
+  std::atomic<int64_t> next_unit{0};
+};
+constexpr int32_t kTodo = 0, kPacking = 1, kReady = 2;
+
+// Returns once the panel guarded by `state` is packed: packs it if no thread has started.
+template <typename Pack>
+void ensure_packed(int32_t& state, const Pack& pack) {
+  std::atomic_ref<int32_t> st(state);
+  if (st.load(std::memory_order_acquire) == kReady) return;
+  int32_t expected = kTodo;
+  if (st.compare_exchange_strong(expected, kPacking, std::memory_order_acquire)) {
+    pack();
+    st.store(kReady, std::memory_order_release);
+    return;
+  }
+  for (int spins = 0; st.load(std::memory_order_acquire) != kReady; ++spins) {
+    if (spins > 100) std::this_thread::yield();
   }
 }
 
-// Thread t of nt computes its share of one product (see Note [GEMM threads]); all nt threads
-// of the team must call it. b_buf is shared by the team.
-void run(const Problem& p, const Plan& plan, float* b_buf, int t, int nt) {
+// One unit: row panels [ir0, ir1) x column panels [q0, q1) of C, every K slice.
+void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh,
+                  int64_t ir0, int64_t ir1, int64_t q0, int64_t q1) {
   const KernelFamily& f = *plan.f;
   const int64_t mr = f.mr, nr = f.nr;
   const int64_t a_rs = p.a.row_stride, a_cs = p.a.col_stride;
   const int64_t b_rs = p.b.row_stride, b_cs = p.b.col_stride;
-  const int64_t row_panels = ceil_div(p.M, mr);
   alignas(64) float a_buf[kMaxAPanel];
-
-  for (int64_t j0 = 0; j0 < p.N; j0 += plan.nc) {
-    const int64_t nc = std::min(plan.nc, p.N - j0);
-    const int64_t col_panels = ceil_div(nc, nr);
-    for (int64_t k0 = 0; k0 < p.K; k0 += plan.kc) {
-      const int64_t kc = std::min(plan.kc, p.K - k0);
-      const float* b_block = p.b.data + k0 * b_rs + j0 * b_cs;
-      bool shared_write = false;
-      if (plan.pack_b) {
-        for (int64_t q = col_panels * t / nt; q < col_panels * (t + 1) / nt; ++q) {
-          pack_b_panel(b_block + q * nr * b_cs, b_rs, b_cs, kc, std::min(nr, nc - q * nr), f,
-                       b_buf + q * nr * kc);
-        }
-        shared_write = true;
-      } else if (nc % nr != 0) {
-        const int64_t q = col_panels - 1;
-        if (t == nt - 1) pack_b_panel(b_block + q * nr * b_cs, b_rs, b_cs, kc, nc - q * nr, f, b_buf);
-        shared_write = true;
+  for (int64_t s = 0; s < plan.slices; ++s) {
+    const int64_t k0 = s * plan.kc, kc = std::min(plan.kc, p.K - k0);
+    const bool last_slice = s == plan.slices - 1;
+    const TileUpdate update{p.alpha, s == 0 ? p.beta : 1.f, nullptr,
+                            last_slice ? p.activation : GemmActivation::none};
+    const float* bias = last_slice ? p.bias : nullptr;
+    const float* b_slice = p.b.data + k0 * b_rs;
+    float* packed_slice = sh.b_panels + s * (layout.panels / plan.slices) * plan.kc * nr;
+    int32_t* state_slice = sh.state + s * (layout.panels / plan.slices);
+    for (int64_t ir = ir0; ir < ir1; ++ir) {
+      const int64_t i0 = ir * mr, m = std::min(mr, p.M - i0);
+      const float* a0 = p.a.data + i0 * a_rs + k0 * a_cs;
+      MicroKernel* kernel = f.kernel_k_major;
+      const float* ap = a_buf;
+      int64_t a_stride = mr;
+      if (!plan.pack_a && m == mr) {
+        kernel = a_cs == 1 ? f.kernel_row_major : f.kernel_k_major;
+        a_stride = a_cs == 1 ? a_rs : a_cs;
+        ap = a0;
+      } else {
+        pack_a_panel(a0, a_rs, a_cs, m, kc, f, a_buf);
       }
-      if (shared_write) barrier(nt);
-
-      const bool last_slice = k0 + kc >= p.K;
-      const TileUpdate update{p.alpha, k0 == 0 ? p.beta : 1.f, nullptr,
-                              last_slice ? p.activation : GemmActivation::none};
-      const float* bias = last_slice ? p.bias : nullptr;
-      const int64_t tiles = row_panels * col_panels;
-      int64_t a_row = -1;
-      const float* ap = nullptr;
-      int64_t a_stride = 0;
-      MicroKernel* kernel = nullptr;
-      for (int64_t tile = tiles * t / nt; tile < tiles * (t + 1) / nt; ++tile) {
-        const int64_t ir = tile / col_panels, jr = tile % col_panels;
-        const int64_t i0 = ir * mr, m = std::min(mr, p.M - i0);
-        if (ir != a_row) {
-          a_row = ir;
-          const float* a0 = p.a.data + i0 * a_rs + k0 * a_cs;
-          if (!plan.pack_a && m == mr) {
-            kernel = a_cs == 1 ? f.kernel_row_major : f.kernel_k_major;
-            a_stride = a_cs == 1 ? a_rs : a_cs;
-            ap = a0;
-          } else {
-            pack_a_panel(a0, a_rs, a_cs, m, kc, f, a_buf);
-            kernel = f.kernel_k_major;
-            a_stride = mr;
-            ap = a_buf;
-          }
-        }
-        const int64_t j = jr * nr, n = std::min(nr, nc - j);
-        const float* bp = b_buf + jr * nr * kc;
-        int64_t b_stride = nr;
-        if (!plan.pack_b) {
-          bp = n < nr ? b_buf : b_block + j;
-          b_stride = n < nr ? nr : b_rs;
+      for (int64_t q = q0; q < q1; ++q) {
+        const int64_t j = q * nr, n = std::min(nr, p.N - j);
+        const float* bp = b_slice + j * b_cs;
+        int64_t b_stride = b_rs;
+        if (plan.pack_b || n < nr) {
+          const int64_t slot = plan.pack_b ? q : 0;
+          float* panel = packed_slice + slot * nr * kc;
+          ensure_packed(state_slice[slot],
+                        [&] { pack_b_panel(b_slice + j * b_cs, b_rs, b_cs, kc, n, f, panel); });
+          bp = panel;
+          b_stride = nr;
         }
         TileUpdate u = update;
-        if (bias != nullptr) u.bias = bias + j0 + j;
-        kernel(kc, ap, a_stride, bp, b_stride, p.c + i0 * p.ldc + j0 + j, p.ldc, m, n, u);
+        if (bias != nullptr) u.bias = bias + j;
+        kernel(kc, ap, a_stride, bp, b_stride, p.c + i0 * p.ldc + j, p.ldc, m, n, u);
       }
-      // The next block (or the next product of the batch) repacks the shared buffer.
-      if (shared_write) barrier(nt);
     }
+  }
+}
+
+// Every thread of a team of nt calls this; they share `sh` and take units until none is left.
+void take_units(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh, int nt) {
+  const int64_t row_panels = ceil_div(p.M, plan.f->mr);
+  const int64_t group = std::min(layout.col_panels, std::max<int64_t>(1, plan.f->nc / plan.f->nr));
+  const int64_t col_groups = ceil_div(layout.col_panels, group);
+  const int64_t row_chunks =
+      std::min(row_panels, std::max(ceil_div(4 * nt, col_groups),
+                                    ceil_div(row_panels * plan.f->mr, kMaxUnitRows)));
+  const int64_t rows = ceil_div(row_panels, row_chunks);
+  const int64_t units = col_groups * ceil_div(row_panels, rows);
+  for (;;) {
+    const int64_t u = sh.next_unit.fetch_add(1, std::memory_order_relaxed);
+    if (u >= units) return;
+    const int64_t g = u / ceil_div(row_panels, rows), r = u % ceil_div(row_panels, rows);
+    compute_unit(p, plan, layout, sh, r * rows, std::min(row_panels, (r + 1) * rows), g * group,
+                 std::min(layout.col_panels, (g + 1) * group));
+  }
+}
+
+// One product on nt threads (1: the calling thread alone), column chunk by column chunk.
+// `buf` holds Layout(plan, plan.col_chunk).bytes.
+void run_product(const Problem& p, const Plan& plan, char* buf, int nt) {
+  for (int64_t c0 = 0; c0 < p.N; c0 += plan.col_chunk) {
+    Problem chunk = p;
+    chunk.N = std::min(plan.col_chunk, p.N - c0);
+    chunk.b.data += c0 * p.b.col_stride;
+    chunk.c += c0;
+    if (chunk.bias != nullptr) chunk.bias += c0;
+    const Layout layout(plan, chunk.N);
+    Shared sh;
+    sh.b_panels = reinterpret_cast<float*>(buf);
+    sh.state = reinterpret_cast<int32_t*>(buf + (layout.bytes - layout.panels * 4));
+    std::fill(sh.state, sh.state + layout.panels, kTodo);
+    if (nt == 1) {
+      take_units(chunk, plan, layout, sh, 1);
+      continue;
+    }
+#pragma omp parallel num_threads(nt)
+    take_units(chunk, plan, layout, sh, omp_get_num_threads());
   }
 }
 
@@ -235,24 +310,24 @@ void scale_only(const Problem& p) {
   }
 }
 
-// The packing buffer of the calling thread, grown on demand and kept for the thread's
-// lifetime, so that products allocate nothing after the first ones. Shared by the threads
-// of the calling thread's parallel regions; never touched by two sgemm calls at once.
-float* scratch(int64_t floats) {
+// The packing buffer of the calling thread, 64-byte aligned, grown on demand and kept for
+// the thread's lifetime so that products allocate nothing after the first ones. Shared by
+// the threads of the calling thread's parallel regions; never used by two sgemm calls at once
+// (a nested call runs on its own thread's buffer).
+char* scratch(int64_t bytes) {
   struct Buffer {
-    float* data = nullptr;
+    char* data = nullptr;
     int64_t size = 0;
     ~Buffer() { std::free(data); }
   };
   thread_local Buffer buf;
-  if (floats > buf.size) {
+  if (bytes > buf.size) {
     std::free(buf.data);
     buf.data = nullptr;
     buf.size = 0;
-    const size_t bytes = (static_cast<size_t>(floats) * sizeof(float) + 63) / 64 * 64;
-    buf.data = static_cast<float*>(std::aligned_alloc(64, bytes));
+    buf.data = static_cast<char*>(std::aligned_alloc(64, static_cast<size_t>(bytes + 63) / 64 * 64));
     if (buf.data == nullptr) throw std::bad_alloc();
-    buf.size = floats;
+    buf.size = bytes;
   }
   return buf.data;
 }
@@ -321,7 +396,7 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
 
   const int max_threads = in_parallel_region() ? 1 : num_threads();
   const gemm::Plan plan = gemm::make_plan(gemm::family(gemm_isa()), M, N, K, A, B, max_threads);
-  const int64_t per_product = gemm::b_buffer_size(plan);
+  const int64_t per_product = gemm::Layout(plan, plan.col_chunk).bytes;
 
   if (batch > 1 && plan.threads < max_threads) {
     // Products too small for the whole team: one product per thread (Note [GEMM threads]).
@@ -330,33 +405,25 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
     const int nt = static_cast<int>(std::min<double>(
         {static_cast<double>(max_threads), static_cast<double>(batch),
          std::max(1.0, work / gemm::kWorkPerThread)}));
-    gemm::Plan serial = plan;
-    serial.threads = 1;
-    float* buf = gemm::scratch(per_product * nt);
+    const int64_t stride = (per_product + 63) / 64 * 64;
+    char* buf = gemm::scratch(stride * nt);
     if (nt == 1) {
-      for (int64_t i = 0; i < batch; ++i) gemm::run(problem(i), serial, buf, 0, 1);
+      for (int64_t i = 0; i < batch; ++i) gemm::run_product(problem(i), plan, buf, 1);
       return;
     }
+    std::atomic<int64_t> next{0};
 #pragma omp parallel num_threads(nt)
     {
-      const int t = omp_get_thread_num(), team = omp_get_num_threads();
-      for (int64_t i = batch * t / team; i < batch * (t + 1) / team; ++i) {
-        gemm::run(problem(i), serial, buf + per_product * t, 0, 1);
+      char* mine = buf + stride * omp_get_thread_num();
+      for (int64_t i = next.fetch_add(1); i < batch; i = next.fetch_add(1)) {
+        gemm::run_product(problem(i), plan, mine, 1);
       }
     }
     return;
   }
 
-  float* buf = gemm::scratch(per_product);
-  if (plan.threads == 1) {
-    for (int64_t i = 0; i < batch; ++i) gemm::run(problem(i), plan, buf, 0, 1);
-    return;
-  }
-#pragma omp parallel num_threads(plan.threads)
-  {
-    const int t = omp_get_thread_num(), team = omp_get_num_threads();
-    for (int64_t i = 0; i < batch; ++i) gemm::run(problem(i), plan, buf, t, team);
-  }
+  char* buf = gemm::scratch(per_product);
+  for (int64_t i = 0; i < batch; ++i) gemm::run_product(problem(i), plan, buf, plan.threads);
 }
 
 void sgemm_strided_batched(Transpose trans_a, Transpose trans_b, int64_t M, int64_t N, int64_t K,

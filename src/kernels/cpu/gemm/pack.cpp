@@ -7,18 +7,45 @@
 // AVX-512 machines); anything else is gathered element by element.
 #include "kernels/cpu/gemm/pack.h"
 
-#include <cstring>
-
 namespace ember::cpu::gemm {
 
 namespace {
 
-// out[k * width + j] = src[k * ld + j] for j < count, zero for count <= j < width.
+// out[k * width + j] = src[k * ld + j] for j < count, zero for count <= j < width. Runs per k
+// are short (8 to 48 floats): a compile-time width turns them into a few vector moves where a
+// memcpy call per row would cost more than the copy.
+template <int64_t W>
+void copy_rows_fixed(const float* src, int64_t ld, int64_t count, int64_t rows, float* out) {
+  if (count == W) {
+    for (int64_t k = 0; k < rows; ++k) {
+      for (int64_t j = 0; j < W; ++j) out[k * W + j] = src[k * ld + j];
+    }
+    return;
+  }
+  for (int64_t k = 0; k < rows; ++k) {
+    for (int64_t j = 0; j < W; ++j) out[k * W + j] = j < count ? src[k * ld + j] : 0.f;
+  }
+}
+
 void copy_rows(const float* src, int64_t ld, int64_t count, int64_t rows, int64_t width,
                float* out) {
+  // The panel widths of the families (kernel.h): MR 6, 8 and NR 8, 16, 48.
+  static_assert(generic::kMR == 6 && avx2::kMR == 6 && avx512::kMR == 8);
+  static_assert(generic::kNR == 8 && avx2::kNR == 16 && avx512::kNR == 48);
+  switch (width) {
+    case 6:
+      return copy_rows_fixed<6>(src, ld, count, rows, out);
+    case 8:
+      return copy_rows_fixed<8>(src, ld, count, rows, out);
+    case 16:
+      return copy_rows_fixed<16>(src, ld, count, rows, out);
+    case 48:
+      return copy_rows_fixed<48>(src, ld, count, rows, out);
+    default:
+      break;
+  }
   for (int64_t k = 0; k < rows; ++k) {
-    std::memcpy(out + k * width, src + k * ld, static_cast<size_t>(count) * sizeof(float));
-    for (int64_t j = count; j < width; ++j) out[k * width + j] = 0.f;
+    for (int64_t j = 0; j < width; ++j) out[k * width + j] = j < count ? src[k * ld + j] : 0.f;
   }
 }
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Accuracy benchmark: ember vs PyTorch 1.13 on Fashion-MNIST, model by model.
+#
+#   bench/accuracy/run.sh                      all four models, 10 epochs (hours on 2 cores)
+#   bench/accuracy/run.sh --models "mlp lenet" --epochs 1 --threads 2
+#
+# Both sides train the same architecture (include/ember/models/models.h, mirrored in
+# train_torch.py) from PyTorch's default initialisation, with the same optimizer, learning
+# rate, batch size, epochs and data (the IDX files of the Debian package
+# dataset-fashion-mnist, normalised with the training split's statistics), and the same
+# number of threads (EMBER_NUM_THREADS / OMP_NUM_THREADS / torch.set_num_threads, and taskset
+# onto the same cores when it exists). The random streams differ, so accuracies agree within
+# run-to-run noise (a few tenths of a percent). Writes a markdown table to --out (default
+# bench/accuracy/results.md) and every log under --work (default runs/bench-accuracy).
+# Needs a release build (scripts/demo.sh or cmake --preset release) and python3-torch
+# (scripts/setup.sh --with bench).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+models="mlp lenet vgg resnet18"
+epochs=10
+threads=2
+out=bench/accuracy/results.md
+work=runs/bench-accuracy
+ember=build/release/tools/ember
+
+usage() {
+  echo "usage: $0 [--models \"mlp lenet vgg resnet18\"] [--epochs N] [--threads N]" \
+       "[--out FILE] [--work DIR]" >&2
+  exit 2
+}
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --models) models="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --work) work="$2"; shift 2 ;;
+    *) usage ;;
+  esac
+done
+
+[[ -x "$ember" ]] || { echo "run.sh: $ember not found; build the release preset first" >&2; exit 1; }
+/usr/bin/python3 -c "import torch, numpy" 2>/dev/null ||
+  { echo "run.sh: python3-torch and python3-numpy are needed (scripts/setup.sh --with bench)" >&2; exit 1; }
+
+# The hyperparameters of each model, shared by both sides.
+hyper() {
+  case "$1" in
+    mlp | lenet) echo "--optimizer adam --lr 1e-3 --batch-size 64" ;;
+    vgg) echo "--optimizer adam --lr 1e-3 --batch-size 64" ;;
+    resnet18) echo "--optimizer sgd --lr 0.05 --momentum 0.9 --weight-decay 5e-4 --batch-size 128" ;;
+    *) echo "run.sh: unknown model '$1'" >&2; exit 2 ;;
+  esac
+}
+
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c "0-$((threads - 1))"); fi
+export EMBER_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
+mkdir -p "$work"
+
+now() { date +%s.%N; }
+seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+rows=()
+for model in $models; do
+  args=(--model "$model" --data fashion-mnist --epochs "$epochs" --seed 0 $(hyper "$model"))
+  echo "== $model: ember" >&2
+  start=$(now)
+  "${pin[@]}" "$ember" train "${args[@]}" --out "$work/$model" --quiet | tee "$work/$model.ember.log"
+  ember_s=$(seconds_since "$start")
+  ember_acc=$(sed -n 's/^test accuracy: \([0-9.]*\).*/\1/p' "$work/$model.ember.log")
+
+  echo "== $model: torch" >&2
+  start=$(now)
+  "${pin[@]}" /usr/bin/python3 bench/accuracy/train_torch.py "${args[@]}" \
+    --threads "$threads" | tee "$work/$model.torch.json"
+  torch_s=$(seconds_since "$start")
+  torch_acc=$(/usr/bin/python3 -c "import json,sys; print('%.4f' % json.load(sys.stdin)['test_accuracy'])" \
+    < "$work/$model.torch.json")
+
+  rows+=("| $model | $ember_acc | $torch_acc | $(printf %.0f "$ember_s") s | $(printf %.0f "$torch_s") s | \`ember train ${args[*]}\` |")
+done
+
+{
+  echo "# Accuracy: ember vs PyTorch 1.13 on Fashion-MNIST"
+  echo
+  echo "$epochs epochs, $threads threads, $(date -u +%Y-%m-%d), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
+  echo "Test accuracy after the last epoch; wall time includes data loading and per-epoch evaluation."
+  echo
+  echo "| model | ember acc | torch acc | ember time | torch time | command |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  printf '%s\n' "${rows[@]}"
+} > "$out"
+cat "$out"
