@@ -7,8 +7,8 @@
 //   BM_SgemmFamily/isa/size    the generic, AVX2 and AVX-512 micro-kernels on one machine
 //   BM_SgemmEpilogue/mode      the MLP up-projection with no epilogue (0), fused bias + GELU
 //                              (1), and the same as a second pass over C (2)
-//   BM_MatmulOp/M/N/K          ember::matmul on tensors (the bmm kernel of kernels/cpu/linalg.cpp
-//                              until it calls sgemm), for the end-to-end comparison
+//   BM_MatmulOp/M/N/K          ember::matmul on tensors: sgemm plus the op layer's cost
+//                              (output allocation, dispatch), through bmm's float32 kernel
 //
 // Usage: ember_bench_gemm --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>

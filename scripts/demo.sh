@@ -4,11 +4,17 @@
 #   scripts/demo.sh
 #
 # Installs what is missing (scripts/setup.sh), configures and builds the release preset's
-# `ember` tool, then trains LeNet on Fashion-MNIST for 2 epochs (Adam, lr 1e-3, batch 64,
-# seed 0), evaluates the best checkpoint (accuracy, per-class accuracy, confusion matrix) and
-# draws the loss and accuracy curves. Everything lands in runs/lenet/: metrics.jsonl,
-# last.safetensors, best.safetensors, curves.svg. It ends with the test accuracy and the
-# time the training took, and fails when the accuracy is below 88%.
+# `ember` tool, then trains LeNet on Fashion-MNIST for 2 epochs (Adam, batch 64, seed 0, with
+# a one-cycle schedule peaking at lr 5e-3), evaluates the best checkpoint (accuracy, per-class
+# accuracy, confusion matrix) and draws the loss and accuracy curves. Everything lands in
+# runs/lenet/: metrics.jsonl, last.safetensors, best.safetensors, eval.txt, curves.svg. It
+# ends with the test accuracy and the time the training took, and fails when the accuracy is
+# below 88%.
+#
+# Why the schedule: with a constant lr of 1e-3, two epochs of this LeNet reach about 87% in
+# ember and in PyTorch alike (86.8% and 87.6% at seed 0); one-cycle at 5e-3 reaches 88.7% to
+# 89.3% over seeds 0-2 in the same two epochs (bench/accuracy/train_torch.py is the PyTorch
+# side).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +26,7 @@ ember=build/release/tools/ember
 
 start=$(date +%s)
 "$ember" train --model lenet --data fashion-mnist --epochs 2 --batch-size 64 \
-  --optimizer adam --lr 1e-3 --seed 0 --out runs/lenet
+  --optimizer adam --lr 5e-3 --scheduler onecycle --seed 0 --out runs/lenet
 train_seconds=$(($(date +%s) - start))
 
 "$ember" eval --checkpoint runs/lenet/best.safetensors | tee runs/lenet/eval.txt

@@ -85,7 +85,7 @@ done
 {
   echo "# Accuracy: ember vs PyTorch 1.13 on Fashion-MNIST"
   echo
-  echo "$epochs epochs, $threads threads, $(date -u +%Y-%m-%d), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
+  echo "Epochs: $epochs; threads: $threads; $(date -u +%Y-%m-%d), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
   echo "Test accuracy after the last epoch; wall time includes data loading and per-epoch evaluation."
   echo
   echo "| model | ember acc | torch acc | ember time | torch time | command |"

@@ -190,6 +190,8 @@ def main():
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--momentum", type=float, default=0.0)
     p.add_argument("--weight-decay", type=float, default=None)
+    p.add_argument("--scheduler", default="none", choices=["none", "onecycle"],
+                   help="onecycle: OneCycleLR peaking at --lr, stepped after every batch")
     p.add_argument("--augment", action="store_true")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
@@ -209,6 +211,11 @@ def main():
 
     model = MODELS[args.model]()
     optimizer = make_optimizer(args, model.parameters())
+    steps_per_epoch = (x_train.shape[0] + args.batch_size - 1) // args.batch_size
+    scheduler = None
+    if args.scheduler == "onecycle":
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
     start = time.time()
     best, acc, per_epoch = 0.0, 0.0, []
     for epoch in range(args.epochs):
@@ -223,6 +230,8 @@ def main():
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
         test_loss, acc = evaluate(model, x_test, y_test, mean, std)
         best = max(best, acc)
         per_epoch.append(round(acc, 4))

@@ -108,6 +108,10 @@ Tensor reduce_nll(const TargetTerms& terms, Reduction reduction, const char* op)
 Tensor cross_entropy_probabilities(const Tensor& logp, const Tensor& target,
                                    const CrossEntropyOptions& o) {
   check_same_shape(logp, target, "cross_entropy");
+  EMBER_CHECK(o.ignore_index < 0,
+              "cross_entropy: expected no ignore_index with probability "
+              "targets (a negative one, the default -100), got ",
+              o.ignore_index);
   const int64_t cdim = class_dim(logp);
   const int64_t num_classes = logp.size(cdim);
   check_class_weight(o.weight, num_classes, "cross_entropy");

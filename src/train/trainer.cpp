@@ -199,7 +199,8 @@ FitResult fit(const TrainConfig& config, const ClassificationData& data, std::os
   if (say) {
     *say << "training " << config.model << " (" << model->num_parameters() << " parameters) on "
          << config.data << ": " << data.train->size() << " train / " << data.test->size()
-         << " test samples, " << config.optimizer << " lr " << config.lr << ", batch "
+         << " test samples, " << config.optimizer << " lr " << config.lr
+         << (config.scheduler == "none" ? "" : " (" + config.scheduler + " schedule)") << ", batch "
          << config.batch_size << ", " << config.epochs << " epochs -> " << config.out << "\n";
     if (!resume_path.empty()) {
       *say << "resuming from " << resume_path << " after epoch " << st.epoch << " (step "

@@ -42,7 +42,7 @@ void bmm_matmul(std::vector<OpCase>& c) {
   c.push_back(single("matmul_transposed", "matmul", {uniform({5, 3}), uniform({4, 5})},
                      [](In in) { return matmul(in[0].t(), in[1].t()); }));
   c.push_back(single("matmul_empty_rows", "matmul", {uniform({0, 3}), uniform({3, 4})}, mm));
-  // 17 and 33 columns cross the fast kernel's 16-column micro-panels.
+  // 17 columns leave a partial micro-panel in the fast GEMMs (8, 16 or 48 columns wide).
   c.push_back(single("matmul_panel_edges", "matmul", {uniform({5, 6}), uniform({6, 17})}, mm));
 }
 

@@ -6,8 +6,8 @@
 // "optimizer"). While the profiler is off each of these costs one relaxed atomic load.
 //
 // Events nest per thread: an event's self time is its total time minus the total time of the
-// events that ran directly inside it on the same thread. Kernels are launched from one thread;
-// their OpenMP workers record nothing, so a kernel's time is the wall time of its launch.
+// events that ran directly inside it on the same thread. Kernels are launched from one
+// thread; parallel_for's workers record nothing, so a kernel's time is its launch's wall time.
 //
 // Core writes no files: the trace file writer is profiler::export_chrome_trace in
 // ember/io/chrome_trace.h.

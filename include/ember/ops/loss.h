@@ -9,9 +9,12 @@ namespace ember {
 
 enum class Reduction { none, mean, sum, batchmean };
 
-/// input (N, C) or (N, C, d1, ...) logits; target int64 class indices (N, d1, ...) or
-/// class probabilities with input's shape. weight (C) rescales classes; targets equal to
-/// ignore_index contribute nothing (the mean divides by the total weight of the others).
+/// input (C), (N, C) or (N, C, d1, ...) logits; target integer class indices ((), (N) or
+/// (N, d1, ...)) or class probabilities with input's shape. weight (C) rescales classes;
+/// class targets equal to ignore_index contribute nothing (the mean divides by the total
+/// weight of the others); probability targets accept no ignore_index >= 0 (as PyTorch).
+/// label_smoothing mixes in the uniform distribution as PyTorch 1.13 does (see Note [Label
+/// smoothing] in src/ops/loss.cpp). Throws IndexError for a class index out of [0, C).
 struct CrossEntropyOptions {
   Tensor weight = {};
   int64_t ignore_index = -100;
@@ -20,7 +23,7 @@ struct CrossEntropyOptions {
 };
 Tensor cross_entropy(const Tensor& input, const Tensor& target, CrossEntropyOptions options = {});
 
-/// input (N, C, ...) log-probabilities; target int64 (N, ...).
+/// input (C), (N, C) or (N, C, d1, ...) log-probabilities; target integer class indices.
 struct NllLossOptions {
   Tensor weight = {};
   int64_t ignore_index = -100;

@@ -96,6 +96,14 @@ TEST(LossErrors, BinaryCrossEntropyNeedsProbabilitiesOfTheTargetsShape) {
             "input.shape=[3, 5]");
 }
 
+TEST(LossErrors, ProbabilityTargetsHaveNoIgnoreIndex) {
+  EXPECT_EQ(message_of<ValueError>([] {
+              cross_entropy(logits(), ones({3, 5}) / 5, {.ignore_index = 0});
+            }),
+            "cross_entropy: expected no ignore_index with probability targets (a negative one, "
+            "the default -100), got 0");
+}
+
 TEST(LossErrors, InputsMustBeFloating) {
   EXPECT_EQ(message_of<DTypeError>([] {
               mse_loss(tensor({1, 2}), tensor({1, 2}));

@@ -26,9 +26,9 @@
 // Up to kSmallWork multiply-adds the operands are read in place when their layout allows it
 // (A with a unit stride in either dimension, B with unit column stride): packing would cost
 // as much as the product. So is A when N spans at most kDirectAColPanels micro-panels (each
-// A micro-panel then feeds only that many tiles). Only the partial edge panels are packed
-// then, into zero-padded buffers, because the micro-kernels read whole MR x kc and kc x NR
-// panels.
+// A micro-panel then feeds only that many tiles). The micro-kernels mask the loads of a
+// partial column panel of B; a partial row panel of A (fewer than MR rows) is still packed,
+// zero-padded, by the thread that uses it.
 //
 // Note [GEMM threads]
 // Threads never meet at a barrier. On a machine with more runnable threads than cores (a
@@ -164,7 +164,7 @@ struct Problem {
 };
 
 // Where a product's packed B micro-panels and their states live in the scratch buffer: every
-// panel of every K slice when B is packed, else one edge panel per slice (or none).
+// panel of every K slice when B is packed, nothing when it is read in place.
 struct Layout {
   int64_t col_panels;
   int64_t panels;  // states
@@ -174,8 +174,7 @@ struct Layout {
   Layout(const Plan& plan, int64_t N) {
     const int64_t nr = plan.f->nr;
     col_panels = ceil_div(N, nr);
-    const int64_t per_slice = plan.pack_b ? col_panels : (N % nr != 0 ? 1 : 0);
-    panels = plan.slices * per_slice;
+    panels = plan.pack_b ? plan.slices * col_panels : 0;
     floats = panels * plan.kc * nr;
     bytes = (floats * static_cast<int64_t>(sizeof(float)) + 63) / 64 * 64 +
             panels * static_cast<int64_t>(sizeof(int32_t));
@@ -221,8 +220,8 @@ void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shar
                             last_slice ? p.activation : GemmActivation::none};
     const float* bias = last_slice ? p.bias : nullptr;
     const float* b_slice = p.b.data + k0 * b_rs;
-    float* packed_slice = sh.b_panels + s * (layout.panels / plan.slices) * plan.kc * nr;
-    int32_t* state_slice = sh.state + s * (layout.panels / plan.slices);
+    float* packed_slice = sh.b_panels + s * layout.col_panels * plan.kc * nr;
+    int32_t* state_slice = sh.state + s * layout.col_panels;
     for (int64_t ir = ir0; ir < ir1; ++ir) {
       const int64_t i0 = ir * mr, m = std::min(mr, p.M - i0);
       const float* a0 = p.a.data + i0 * a_rs + k0 * a_cs;
@@ -238,12 +237,11 @@ void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shar
       }
       for (int64_t q = q0; q < q1; ++q) {
         const int64_t j = q * nr, n = std::min(nr, p.N - j);
-        const float* bp = b_slice + j * b_cs;
+        const float* bp = b_slice + j;  // read in place: b_cs == 1
         int64_t b_stride = b_rs;
-        if (plan.pack_b || n < nr) {
-          const int64_t slot = plan.pack_b ? q : 0;
-          float* panel = packed_slice + slot * nr * kc;
-          ensure_packed(state_slice[slot],
+        if (plan.pack_b) {
+          float* panel = packed_slice + q * nr * kc;
+          ensure_packed(state_slice[q],
                         [&] { pack_b_panel(b_slice + j * b_cs, b_rs, b_cs, kc, n, f, panel); });
           bp = panel;
           b_stride = nr;

@@ -25,10 +25,11 @@ struct TileUpdate {
   GemmActivation activation;
 };
 
-/// C (m, n) = update(A (MR, kc) B (kc, NR)), m <= MR and n <= NR, C row stride ldc.
-/// B: b(k, j) = b[k * b_stride + j]; all NR columns are readable (packed panels are padded).
-/// A, all MR rows readable: a(i, k) = a[k * a_stride + i] for the k-major kernel (packed
-/// panels, a_stride = MR, and transposed operands), a[i * a_stride + k] for the row-major one.
+/// C (m, n) = update(A (MR, kc) B (kc, n)), m <= MR and n <= NR, C row stride ldc.
+/// B: b(k, j) = b[k * b_stride + j]; only columns j < n are read, so an unpacked B needs no
+/// padding. A: all MR rows are read (partial panels are packed, zero-padded):
+/// a(i, k) = a[k * a_stride + i] for the k-major kernel (packed panels, a_stride = MR, and
+/// transposed operands), a[i * a_stride + k] for the row-major one.
 /// Only the m x n corner of C is read (when beta != 0) and written.
 using MicroKernel = void(int64_t kc, const float* a, int64_t a_stride, const float* b,
                          int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,

@@ -69,11 +69,14 @@ inline __m256 activate(__m256 x, GemmActivation act) {
   return x;
 }
 
-// The 6 x (8 NV) tile; n > 8 (NV - 1) columns are stored.
-template <int NV, bool kRowMajorA>
+// The 6 x (8 NV) tile; n > 8 (NV - 1) columns are stored. Unless kFullLast, the last vector
+// has fewer than 8 columns: its loads and stores are masked (maskload never faults).
+template <int NV, bool kRowMajorA, bool kFullLast>
 [[gnu::always_inline]] inline void tile(int64_t kc, const float* a, int64_t a_stride,
                                         const float* b, int64_t b_stride, float* c, int64_t ldc,
                                         int64_t m, int64_t n, const TileUpdate& u) {
+  const int64_t last_lanes = n - (NV - 1) * kLanes;
+  const __m256i last_mask = lane_mask(last_lanes);
   __m256 acc[kMR][NV];
 #pragma GCC unroll 6
   for (int i = 0; i < kMR; ++i) {
@@ -84,7 +87,9 @@ template <int NV, bool kRowMajorA>
   for (int64_t k = 0; k < kc; ++k) {
     __m256 bv[NV];
 #pragma GCC unroll 2
-    for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + v * kLanes);
+    for (int v = 0; v < NV - 1; ++v) bv[v] = _mm256_loadu_ps(b + v * kLanes);
+    bv[NV - 1] = kFullLast ? _mm256_loadu_ps(b + (NV - 1) * kLanes)
+                           : _mm256_maskload_ps(b + (NV - 1) * kLanes, last_mask);
 #pragma GCC unroll 6
     for (int i = 0; i < kMR; ++i) {
       const __m256 ai = _mm256_broadcast_ss(kRowMajorA ? a + i * a_stride + k : a + i);
@@ -95,8 +100,6 @@ template <int NV, bool kRowMajorA>
     if (!kRowMajorA) a += a_stride;
   }
 
-  const int64_t last_lanes = n - (NV - 1) * kLanes;
-  const __m256i last_mask = lane_mask(last_lanes);
   const __m256 alpha = _mm256_set1_ps(u.alpha);
   const __m256 beta = _mm256_set1_ps(u.beta);
 #pragma GCC unroll 6
@@ -105,7 +108,7 @@ template <int NV, bool kRowMajorA>
     float* ci = c + i * ldc;
 #pragma GCC unroll 2
     for (int v = 0; v < NV; ++v) {
-      const bool full = v < NV - 1 || last_lanes == kLanes;
+      const bool full = v < NV - 1 || kFullLast;
       __m256 x = _mm256_mul_ps(alpha, acc[i][v]);
       if (u.beta != 0.f) {
         const __m256 old = full ? _mm256_loadu_ps(ci + v * kLanes)
@@ -131,29 +134,54 @@ inline void any_width(int64_t kc, const float* a, int64_t a_stride, const float*
                       int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
                       const TileUpdate& u) {
   static_assert(kNR == 2 * kLanes);
-  if (n > kLanes) {
-    tile<2, kRowMajorA>(kc, a, a_stride, b, b_stride, c, ldc, m, n, u);
+  if (n == kNR) {
+    tile<2, kRowMajorA, true>(kc, a, a_stride, b, b_stride, c, ldc, m, n, u);
+  } else if (n > kLanes) {
+    tile<2, kRowMajorA, false>(kc, a, a_stride, b, b_stride, c, ldc, m, n, u);
+  } else if (n == kLanes) {
+    tile<1, kRowMajorA, true>(kc, a, a_stride, b, b_stride, c, ldc, m, n, u);
   } else {
-    tile<1, kRowMajorA>(kc, a, a_stride, b, b_stride, c, ldc, m, n, u);
+    tile<1, kRowMajorA, false>(kc, a, a_stride, b, b_stride, c, ldc, m, n, u);
   }
 }
 
-// Columns j of the 8 x 8 block whose rows are r[0..7]: r[i][j] -> r[j][i].
-inline void transpose8x8(__m256 r[8]) {
-  __m256 t[8], s[8];
-  for (int i = 0; i < 4; ++i) {
-    t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-    t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-  }
-  for (int h = 0; h < 2; ++h) {
-    s[4 * h + 0] = _mm256_shuffle_ps(t[4 * h + 0], t[4 * h + 2], _MM_SHUFFLE(1, 0, 1, 0));
-    s[4 * h + 1] = _mm256_shuffle_ps(t[4 * h + 0], t[4 * h + 2], _MM_SHUFFLE(3, 2, 3, 2));
-    s[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(1, 0, 1, 0));
-    s[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(3, 2, 3, 2));
-  }
-  for (int j = 0; j < 4; ++j) {
-    r[j] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x20);
-    r[j + 4] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x31);
+// Writes the transpose of the 8 x 8 block of rows row[0..7] (8 floats each from column k):
+// column j goes to out + j * width, lanes [0, count) of it (count < 8: masked), and lanes of
+// rows >= valid are zeroed. Plain variables, not arrays, so that all 16 live vectors stay in
+// registers.
+inline void transpose_block(const float* const row[kLanes], int64_t k, int64_t valid,
+                            int64_t count, int64_t width, float* out) {
+  const __m256 r0 = _mm256_loadu_ps(row[0] + k), r1 = _mm256_loadu_ps(row[1] + k);
+  const __m256 r2 = _mm256_loadu_ps(row[2] + k), r3 = _mm256_loadu_ps(row[3] + k);
+  const __m256 r4 = _mm256_loadu_ps(row[4] + k), r5 = _mm256_loadu_ps(row[5] + k);
+  const __m256 r6 = _mm256_loadu_ps(row[6] + k), r7 = _mm256_loadu_ps(row[7] + k);
+  const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 cols[kLanes] = {
+      _mm256_permute2f128_ps(s0, s4, 0x20), _mm256_permute2f128_ps(s1, s5, 0x20),
+      _mm256_permute2f128_ps(s2, s6, 0x20), _mm256_permute2f128_ps(s3, s7, 0x20),
+      _mm256_permute2f128_ps(s0, s4, 0x31), _mm256_permute2f128_ps(s1, s5, 0x31),
+      _mm256_permute2f128_ps(s2, s6, 0x31), _mm256_permute2f128_ps(s3, s7, 0x31)};
+  const __m256 keep = _mm256_castsi256_ps(lane_mask(valid));
+  const __m256i store_mask = lane_mask(count);
+#pragma GCC unroll 8
+  for (int j = 0; j < kLanes; ++j) {
+    const __m256 x = valid == kLanes ? cols[j] : _mm256_and_ps(cols[j], keep);
+    if (count == kLanes) {
+      _mm256_storeu_ps(out + j * width, x);
+    } else {
+      _mm256_maskstore_ps(out + j * width, store_mask, x);
+    }
   }
 }
 
@@ -176,35 +204,22 @@ void kernel_row_major(int64_t kc, const float* a, int64_t a_stride, const float*
 void transpose_pack(const float* src, int64_t ld, int64_t rows, int64_t cols, int64_t width,
                     float* out) noexcept {
   for (int64_t r0 = 0; r0 < width; r0 += kLanes) {
-    const int64_t lanes = width - r0 < kLanes ? width - r0 : kLanes;  // lanes stored
+    const int64_t count = width - r0 < kLanes ? width - r0 : kLanes;  // lanes stored
     const int64_t valid = rows - r0 < 0 ? 0 : (rows - r0 < kLanes ? rows - r0 : kLanes);
     float* dst = out + r0;
     if (valid == 0) {
+      const __m256i store_mask = lane_mask(count);
       for (int64_t k = 0; k < cols; ++k) {
-        for (int64_t r = 0; r < lanes; ++r) dst[k * width + r] = 0.f;
+        _mm256_maskstore_ps(dst + k * width, store_mask, _mm256_setzero_ps());
       }
       continue;
     }
     const float* row[kLanes];
     for (int64_t r = 0; r < kLanes; ++r) row[r] = src + (r0 + (r < valid ? r : valid - 1)) * ld;
-    const __m256i keep = lane_mask(valid);
-    const __m256i store_mask = lane_mask(lanes);
     int64_t k = 0;
-    for (; k + kLanes <= cols; k += kLanes) {
-      __m256 v[kLanes];
-      for (int r = 0; r < kLanes; ++r) v[r] = _mm256_loadu_ps(row[r] + k);
-      transpose8x8(v);
-      for (int j = 0; j < kLanes; ++j) {
-        const __m256 x = valid == kLanes ? v[j] : _mm256_and_ps(v[j], _mm256_castsi256_ps(keep));
-        if (lanes == kLanes) {
-          _mm256_storeu_ps(dst + (k + j) * width, x);
-        } else {
-          _mm256_maskstore_ps(dst + (k + j) * width, store_mask, x);
-        }
-      }
-    }
+    for (; k + kLanes <= cols; k += kLanes) transpose_block(row, k, valid, count, width, dst + k * width);
     for (; k < cols; ++k) {
-      for (int64_t r = 0; r < lanes; ++r) dst[k * width + r] = r < valid ? row[r][k] : 0.f;
+      for (int64_t r = 0; r < count; ++r) dst[k * width + r] = r < valid ? row[r][k] : 0.f;
     }
   }
 }

@@ -80,6 +80,10 @@ template <int NV, bool kRowMajorA>
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NV * kLanes - 1), _MM_HINT_T0);
   }
+  // Columns past n are neither read nor written: the last vector's loads and store are masked.
+  const int64_t last_lanes = n - (NV - 1) * kLanes;
+  const __mmask16 last_mask =
+      last_lanes >= kLanes ? __mmask16(0xFFFF) : __mmask16((1u << last_lanes) - 1);
   __m512 acc[kMR][NV];
 #pragma GCC unroll 8
   for (int i = 0; i < kMR; ++i) {
@@ -90,7 +94,8 @@ template <int NV, bool kRowMajorA>
   for (int64_t k = 0; k < kc; ++k) {
     __m512 bv[NV];
 #pragma GCC unroll 3
-    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + v * kLanes);
+    for (int v = 0; v < NV - 1; ++v) bv[v] = _mm512_loadu_ps(b + v * kLanes);
+    bv[NV - 1] = _mm512_maskz_loadu_ps(last_mask, b + (NV - 1) * kLanes);
 #pragma GCC unroll 8
     for (int i = 0; i < kMR; ++i) {
       const __m512 ai = _mm512_set1_ps(kRowMajorA ? a[i * a_stride + k] : a[i]);
@@ -101,9 +106,6 @@ template <int NV, bool kRowMajorA>
     if (!kRowMajorA) a += a_stride;
   }
 
-  const int64_t last_lanes = n - (NV - 1) * kLanes;
-  const __mmask16 last_mask =
-      last_lanes >= kLanes ? __mmask16(0xFFFF) : __mmask16((1u << last_lanes) - 1);
   const __m512 alpha = _mm512_set1_ps(u.alpha);
   const __m512 beta = _mm512_set1_ps(u.beta);
 #pragma GCC unroll 8

@@ -12,12 +12,14 @@ namespace ember::cpu::gemm::generic {
 
 namespace {
 
-template <bool kRowMajorA>
+// Unless kFull, only the first n < kNR columns of B are read (the rest count as zero).
+template <bool kRowMajorA, bool kFull>
 inline void tile(int64_t kc, const float* a, int64_t a_stride, const float* b, int64_t b_stride,
                  float* c, int64_t ldc, int64_t m, int64_t n, const TileUpdate& u) {
   float acc[kMR][kNR] = {};
   for (int64_t k = 0; k < kc; ++k) {
-    const float* bk = b + k * b_stride;
+    float bk[kNR];
+    for (int64_t j = 0; j < kNR; ++j) bk[j] = kFull || j < n ? b[k * b_stride + j] : 0.f;
 #pragma GCC unroll 8
     for (int64_t i = 0; i < kMR; ++i) {
       const float ai = kRowMajorA ? a[i * a_stride + k] : a[k * a_stride + i];
@@ -41,13 +43,21 @@ inline void tile(int64_t kc, const float* a, int64_t a_stride, const float* b, i
 void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
                     int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
                     const TileUpdate& update) noexcept {
-  tile<false>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
+  if (n == kNR) {
+    tile<false, true>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
+  } else {
+    tile<false, false>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
+  }
 }
 
 void kernel_row_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
                       int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
                       const TileUpdate& update) noexcept {
-  tile<true>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
+  if (n == kNR) {
+    tile<true, true>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
+  } else {
+    tile<true, false>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
+  }
 }
 
 }  // namespace ember::cpu::gemm::generic

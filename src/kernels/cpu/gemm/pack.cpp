@@ -23,7 +23,8 @@ void copy_rows_fixed(const float* src, int64_t ld, int64_t count, int64_t rows, 
     return;
   }
   for (int64_t k = 0; k < rows; ++k) {
-    for (int64_t j = 0; j < W; ++j) out[k * W + j] = j < count ? src[k * ld + j] : 0.f;
+    for (int64_t j = 0; j < count; ++j) out[k * W + j] = src[k * ld + j];
+    for (int64_t j = count; j < W; ++j) out[k * W + j] = 0.f;
   }
 }
 
@@ -45,7 +46,8 @@ void copy_rows(const float* src, int64_t ld, int64_t count, int64_t rows, int64_
       break;
   }
   for (int64_t k = 0; k < rows; ++k) {
-    for (int64_t j = 0; j < width; ++j) out[k * width + j] = j < count ? src[k * ld + j] : 0.f;
+    for (int64_t j = 0; j < count; ++j) out[k * width + j] = src[k * ld + j];
+    for (int64_t j = count; j < width; ++j) out[k * width + j] = 0.f;
   }
 }
 

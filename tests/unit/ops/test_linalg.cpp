@@ -1,8 +1,8 @@
-// The fast bmm kernel (the blocked GEMM of src/kernels/cpu/linalg.cpp) against the
-// reference triple loop on shapes that hit every edge of its blocking: partial micro-panels
-// (sizes 1, 7, 17, 33), several row blocks (65, 130 > MC = 64), several K slices and column
-// blocks, the transposed path for skinny products (N < NR), transposed and broadcast
-// (stride-0) operands, and K = 0.
+// The fast bmm kernel (float32: the SGEMM of src/kernels/cpu/gemm/; float64: the blocked
+// DGEMM of src/kernels/cpu/linalg.cpp) against the reference triple loop, through matmul, on
+// shapes that hit the edges of their blockings: partial micro-panels (sizes 1, 7, 17, 33),
+// several row blocks (65, 130), several K slices and column blocks, the transposed path for
+// skinny products, transposed, sliced and broadcast (stride-0) operands, and K = 0.
 #include <gtest/gtest.h>
 
 #include "ember/ember.h"
@@ -30,7 +30,7 @@ void expect_fast_matches_reference(const Tensor& a, const Tensor& b, const std::
   EXPECT_TRUE(test::all_close(actual, expected, tol * std::max<int64_t>(a.size(-1), 1), tol, what));
 }
 
-TEST(Gemm, FastKernelMatchesReferenceOnEdgeShapesAndTransposes) {
+TEST(Linalg, FastBmmMatchesReferenceOnEdgeShapesAndTransposes) {
   Generator gen(3);
   const std::vector<int64_t> sizes = {1, 7, 17, 33, 65, 130};
   for (DType dtype : {DType::float32, DType::float64}) {
@@ -53,18 +53,18 @@ TEST(Gemm, FastKernelMatchesReferenceOnEdgeShapesAndTransposes) {
   }
 }
 
-TEST(Gemm, FastKernelMatchesReferenceAcrossKSlicesAndColumnBlocks) {
+TEST(Linalg, FastBmmMatchesReferenceAcrossKSlicesAndColumnBlocks) {
   Generator gen(4);
   for (DType dtype : {DType::float32, DType::float64}) {
-    // K = 520 needs 3 slices of KC = 256 (float) or 5 of 128 (double); N = 300 two column
-    // blocks of NC = 256.
+    // K = 520 spans several K slices of either GEMM, N = 300 two column blocks of the
+    // DGEMM (KC = 128, NC = 256).
     Tensor a = matrix(70, 520, false, dtype, gen);
     Tensor b = matrix(520, 300, true, dtype, gen);
     expect_fast_matches_reference(a, b, std::string("big ") + dtype_name(dtype));
   }
 }
 
-TEST(Gemm, FastKernelReadsBatchedBroadcastAndSlicedOperandsInPlace) {
+TEST(Linalg, FastBmmReadsBatchedBroadcastAndSlicedOperandsInPlace) {
   Generator gen(5);
   // Batch dims broadcast (stride 0 in the kernel), and a sliced view with a row stride
   // larger than its width.
@@ -76,14 +76,14 @@ TEST(Gemm, FastKernelReadsBatchedBroadcastAndSlicedOperandsInPlace) {
   expect_fast_matches_reference(v, b, "vector-batched matrix");
 }
 
-TEST(Gemm, SixteenBitOperandsComputeInFloat32AndKeepTheirDtype) {
+TEST(Linalg, SixteenBitOperandsComputeInFloat32AndKeepTheirDtype) {
   Tensor a = tensor({1.0f, 2.0f, 3.0f, 4.0f}).reshape({2, 2}).to(DType::bfloat16);
   Tensor out = matmul(a, a);
   EXPECT_EQ(out.dtype(), DType::bfloat16);
   EXPECT_EQ(out.to_vector<double>(), (std::vector<double>{7, 10, 15, 22}));
 }
 
-TEST(Gemm, EmptyInnerDimGivesZeros) {
+TEST(Linalg, EmptyInnerDimGivesZeros) {
   for (Backend backend : {Backend::ref, Backend::cpu}) {
     BackendGuard guard(backend);
     Tensor out = matmul(zeros({3, 0}), zeros({0, 4}));
