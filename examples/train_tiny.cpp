@@ -4,7 +4,8 @@
 // The whole training loop is written with ember ops and autograd, without nn/ or optim/:
 // parameters are plain tensors that require grad, and the update is SGD written by hand
 // under NoGradGuard. It prints the loss falling every 100 steps, then the final loss and
-// accuracy, and exits non-zero if training did not work. `scripts/demo.sh` runs it.
+// accuracy, and exits non-zero if training did not work: the smallest complete training
+// program (ops, autograd and an SGD step, nothing else).
 #include <cmath>
 #include <cstdio>
 #include <vector>

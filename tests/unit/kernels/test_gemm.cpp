@@ -219,11 +219,12 @@ TEST_P(SgemmFamily, EveryTransposeOnSmallAndPackedPaths) {
   }
 }
 
-// Column blocks (N > NC) and several K slices (K > KC), with the epilogue applied once, on
-// the last slice only, and beta applied once, on the first.
+// Column blocks (N > NC), several K slices (K > KC) and a packed B too large to keep whole
+// (K N > 2^21: run as column chunks), with beta applied once, on the first slice, and the
+// epilogue once, on the last, with each chunk's own bias.
 TEST_P(SgemmFamily, ColumnBlocksAndKSlicesApplyBetaAndEpilogueOnce) {
   std::mt19937 rng(13);
-  const Case shapes[] = {{9, 1201, 20}, {17, 50, 1100}, {33, 700, 530}};
+  const Case shapes[] = {{9, 1201, 20}, {17, 50, 1100}, {33, 700, 530}, {3, 2100, 1100}};
   for (Case c : shapes) {
     c.beta = 0.5f;
     c.alpha = 1.5f;

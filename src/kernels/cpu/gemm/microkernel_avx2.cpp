@@ -100,7 +100,15 @@ template <int NV, bool kRowMajorA, bool kFullLast>
     if (!kRowMajorA) a += a_stride;
   }
 
-  const __m256 alpha = _mm256_set1_ps(u.alpha);
+  if (u.alpha != 1.f) {
+    const __m256 alpha = _mm256_set1_ps(u.alpha);
+#pragma GCC unroll 6
+    for (int i = 0; i < kMR; ++i) {
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_mul_ps(alpha, acc[i][v]);
+    }
+  }
+  const bool plain = u.beta == 0.f && u.bias == nullptr && u.activation == GemmActivation::none;
   const __m256 beta = _mm256_set1_ps(u.beta);
 #pragma GCC unroll 6
   for (int i = 0; i < kMR; ++i) {
@@ -109,17 +117,19 @@ template <int NV, bool kRowMajorA, bool kFullLast>
 #pragma GCC unroll 2
     for (int v = 0; v < NV; ++v) {
       const bool full = v < NV - 1 || kFullLast;
-      __m256 x = _mm256_mul_ps(alpha, acc[i][v]);
-      if (u.beta != 0.f) {
-        const __m256 old = full ? _mm256_loadu_ps(ci + v * kLanes)
-                                : _mm256_maskload_ps(ci + v * kLanes, last_mask);
-        x = _mm256_fmadd_ps(beta, old, x);
+      __m256 x = acc[i][v];
+      if (!plain) {
+        if (u.beta != 0.f) {
+          const __m256 old = full ? _mm256_loadu_ps(ci + v * kLanes)
+                                  : _mm256_maskload_ps(ci + v * kLanes, last_mask);
+          x = _mm256_fmadd_ps(beta, old, x);
+        }
+        if (u.bias != nullptr) {
+          x = _mm256_add_ps(x, full ? _mm256_loadu_ps(u.bias + v * kLanes)
+                                    : _mm256_maskload_ps(u.bias + v * kLanes, last_mask));
+        }
+        x = activate(x, u.activation);
       }
-      if (u.bias != nullptr) {
-        x = _mm256_add_ps(x, full ? _mm256_loadu_ps(u.bias + v * kLanes)
-                                  : _mm256_maskload_ps(u.bias + v * kLanes, last_mask));
-      }
-      x = activate(x, u.activation);
       if (full) {
         _mm256_storeu_ps(ci + v * kLanes, x);
       } else {

@@ -15,7 +15,8 @@ namespace {
 // are short (8 to 48 floats): a compile-time width turns them into a few vector moves where a
 // memcpy call per row would cost more than the copy.
 template <int64_t W>
-void copy_rows_fixed(const float* src, int64_t ld, int64_t count, int64_t rows, float* out) {
+void copy_rows_fixed(const float* __restrict src, int64_t ld, int64_t count, int64_t rows,
+                     float* __restrict out) {
   if (count == W) {
     for (int64_t k = 0; k < rows; ++k) {
       for (int64_t j = 0; j < W; ++j) out[k * W + j] = src[k * ld + j];
@@ -28,8 +29,8 @@ void copy_rows_fixed(const float* src, int64_t ld, int64_t count, int64_t rows, 
   }
 }
 
-void copy_rows(const float* src, int64_t ld, int64_t count, int64_t rows, int64_t width,
-               float* out) {
+void copy_rows(const float* __restrict src, int64_t ld, int64_t count, int64_t rows,
+               int64_t width, float* __restrict out) {
   // The panel widths of the families (kernel.h): MR 6, 8 and NR 8, 16, 48.
   static_assert(generic::kMR == 6 && avx2::kMR == 6 && avx512::kMR == 8);
   static_assert(generic::kNR == 8 && avx2::kNR == 16 && avx512::kNR == 48);
@@ -52,8 +53,8 @@ void copy_rows(const float* src, int64_t ld, int64_t count, int64_t rows, int64_
 }
 
 // out[k * width + r] = src[r * rs + k * cs] for r < count, zero for count <= r < width.
-void gather(const float* src, int64_t rs, int64_t cs, int64_t count, int64_t kc, int64_t width,
-            float* out) {
+void gather(const float* __restrict src, int64_t rs, int64_t cs, int64_t count, int64_t kc,
+            int64_t width, float* __restrict out) {
   for (int64_t k = 0; k < kc; ++k) {
     for (int64_t r = 0; r < count; ++r) out[k * width + r] = src[r * rs + k * cs];
     for (int64_t r = count; r < width; ++r) out[k * width + r] = 0.f;
