@@ -11,11 +11,11 @@
 //                              (output allocation, dispatch), through bmm's float32 kernel
 //
 // Usage: ember_bench_gemm --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-#include <benchmark/benchmark.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "ember/ember.h"
 #include "kernels/cpu/gemm/gemm.h"
@@ -33,7 +33,8 @@ struct Buffer {
   explicit Buffer(int64_t count)
       : data(static_cast<float*>(
             std::aligned_alloc(64, (static_cast<size_t>(count) * sizeof(float) + 63) / 64 * 64))) {
-    for (int64_t i = 0; i < count; ++i) data[i] = static_cast<float>((i * 7919 + 13) % 2000) / 1000.f - 1.f;
+    for (int64_t i = 0; i < count; ++i)
+      data[i] = static_cast<float>((i * 7919 + 13) % 2000) / 1000.f - 1.f;
   }
   ~Buffer() { std::free(data); }
   Buffer(const Buffer&) = delete;
@@ -85,8 +86,8 @@ void BM_SgemmFamily(benchmark::State& state) {
   ember::cpu::GemmIsaGuard guard(isa);
   Buffer a(n * n), b(n * n), c(n * n);
   for (auto _ : state) {
-    ember::cpu::sgemm(Transpose::no, Transpose::no, n, n, n, 1.f, a.data, n, b.data, n, 0.f,
-                      c.data, n);
+    ember::cpu::sgemm(Transpose::no, Transpose::no, n, n, n, 1.f, a.data, n, b.data, n, 0.f, c.data,
+                      n);
     benchmark::ClobberMemory();
   }
   set_flops(state, n, n, n);
@@ -122,7 +123,9 @@ void BM_SgemmEpilogue(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   set_flops(state, M, N, K);
-  state.SetLabel(mode == 0 ? "no epilogue" : mode == 1 ? "fused bias+gelu" : "separate bias+gelu pass");
+  state.SetLabel(mode == 0   ? "no epilogue"
+                 : mode == 1 ? "fused bias+gelu"
+                             : "separate bias+gelu pass");
 }
 BENCHMARK(BM_SgemmEpilogue)->Arg(0)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 

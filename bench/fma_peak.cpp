@@ -137,8 +137,7 @@ int main(int argc, char** argv) {
   __builtin_cpu_init();
   const Width widths[] = {
       {"avx512", 16, __builtin_cpu_supports("avx512f") != 0, &fma_loop_avx512},
-      {"avx2", 8, __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"),
-       &fma_loop_avx2},
+      {"avx2", 8, __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"), &fma_loop_avx2},
   };
   double best_last = 0;
   for (int threads : thread_counts) {
@@ -150,9 +149,10 @@ int main(int argc, char** argv) {
       double med = median(runs);
       best_last = std::max(best_last, med);
       if (!quiet) {
-        std::printf("fma_peak %-6s threads=%d  median %.1f GFLOP/s  (min %.1f, max %.1f, %d runs)\n",
-                    w.name, threads, med, *std::min_element(runs.begin(), runs.end()),
-                    *std::max_element(runs.begin(), runs.end()), repetitions);
+        std::printf(
+            "fma_peak %-6s threads=%d  median %.1f GFLOP/s  (min %.1f, max %.1f, %d runs)\n",
+            w.name, threads, med, *std::min_element(runs.begin(), runs.end()),
+            *std::max_element(runs.begin(), runs.end()), repetitions);
       }
     }
   }

@@ -1,21 +1,24 @@
 // ember's SGEMM (src/kernels/cpu/gemm/) against a plain triple loop in double, once per
 // micro-kernel family this CPU can run (the others are skipped): shapes that hit every edge
 // of every family's tiles (sizes around 6, 8, 16, 48 and their multiples), K slices and
-// column blocks, the no-packing path for small products and the packed one, all four
-// transposes, leading dimensions larger than the rows, alpha and beta (beta = 0 over NaN),
-// the fused epilogues, batches, broadcast and arbitrary strides, thread counts.
+// column blocks, operands read in place and packed (GemmPackAllGuard reaches the packing
+// code with small shapes), all four transposes, leading dimensions larger than the rows,
+// alpha and beta (beta = 0 over NaN), the fused epilogues, batches, broadcast and arbitrary
+// strides, thread counts.
 //
 // Tolerance: a float dot product of K terms is off by at most about K eps sum_k |a_ik b_kj|
 // (eps = 2^-24 per rounding); the check allows (K + 4) eps times the magnitude of every term
 // of the result, plus the activation's own error (Note [GEMM activations]). An indexing or
 // packing bug is off by O(1).
 #include <gtest/gtest.h>
+
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -68,13 +71,14 @@ struct Case {
   GemmActivation act = GemmActivation::none;
   int64_t pad = 0;  // extra elements per row of A, B and C
   bool nan_c = false;
+  bool pack_all = false;  // run under a GemmPackAllGuard
 
   std::string str() const {
     std::ostringstream os;
     os << "M=" << M << " N=" << N << " K=" << K << " ta=" << (ta == Transpose::yes)
        << " tb=" << (tb == Transpose::yes) << " alpha=" << alpha << " beta=" << beta
        << " bias=" << bias << " act=" << activation_name(act) << " pad=" << pad
-       << " nan_c=" << nan_c;
+       << " nan_c=" << nan_c << " pack_all=" << pack_all;
     return os.str();
   }
 };
@@ -110,12 +114,20 @@ void check_case(const Case& c, std::mt19937& rng) {
   for (float& v : bias) v = u(rng);
   const std::vector<float> C0 = C;
 
-  auto a_at = [&](int64_t i, int64_t k) { return ta ? a.data[k * a.ld + i] : a.data[i * a.ld + k]; };
-  auto b_at = [&](int64_t k, int64_t j) { return tb ? b.data[j * b.ld + k] : b.data[k * b.ld + j]; };
+  auto a_at = [&](int64_t i, int64_t k) {
+    return ta ? a.data[k * a.ld + i] : a.data[i * a.ld + k];
+  };
+  auto b_at = [&](int64_t k, int64_t j) {
+    return tb ? b.data[j * b.ld + k] : b.data[k * b.ld + j];
+  };
 
   GemmEpilogue epilogue{c.bias ? bias.data() : nullptr, c.act};
-  sgemm(c.ta, c.tb, c.M, c.N, c.K, c.alpha, a.data.data(), a.ld, b.data.data(), b.ld, c.beta,
-        C.data(), ldc, &epilogue);
+  {
+    std::optional<GemmPackAllGuard> pack_all;
+    if (c.pack_all) pack_all.emplace();
+    sgemm(c.ta, c.tb, c.M, c.N, c.K, c.alpha, a.data.data(), a.ld, b.data.data(), b.ld, c.beta,
+          C.data(), ldc, &epilogue);
+  }
 
   int failures = 0;
   for (int64_t i = 0; i < c.M; ++i) {
@@ -139,7 +151,8 @@ void check_case(const Case& c, std::mt19937& rng) {
       const double expected = activation_ref(x, c.act);
       double tol = (static_cast<double>(c.K) + 4) * kEps * mag + 1e-30;
       if (c.act == GemmActivation::gelu || c.act == GemmActivation::gelu_tanh) {
-        tol = 1.2 * tol + 3e-7 * std::max(1.0, std::fabs(x));  // slope <= 1.13, Note [GEMM activations]
+        tol = 1.2 * tol +
+              3e-7 * std::max(1.0, std::fabs(x));  // slope <= 1.13, Note [GEMM activations]
       }
       const float got = C[i * ldc + j];
       if (!(std::fabs(got - expected) <= tol) && ++failures <= 5) {
@@ -175,7 +188,8 @@ const int64_t kSizes[] = {1, 2, 7, 15, 16, 17, 31, 33, 64, 65, 127, 130, 257};
 constexpr int kNumSizes = sizeof(kSizes) / sizeof(kSizes[0]);
 
 // Every (M, N) pair of the awkward sizes with two K each (together every K with every M and
-// N), cycling through the transposes, the alpha/beta pairs, the epilogues and padding.
+// N), cycling through the transposes, the alpha/beta pairs, the epilogues, padding, and
+// operands read in place or packed.
 TEST_P(SgemmFamily, MatchesReferenceOnEveryEdgeShape) {
   std::mt19937 rng(7);
   const float alphas[] = {1.f, -0.5f, 2.f, 1.f};
@@ -194,6 +208,7 @@ TEST_P(SgemmFamily, MatchesReferenceOnEveryEdgeShape) {
         c.bias = index % 3 == 0;
         c.act = static_cast<GemmActivation>((index / 5) % 4);
         c.pad = index % 7 == 0 ? 0 : index % 4 + 1;
+        c.pack_all = (index / 8) % 2 == 1;
         check_case(c, rng);
         if (HasFatalFailure()) return;
       }
@@ -201,18 +216,19 @@ TEST_P(SgemmFamily, MatchesReferenceOnEveryEdgeShape) {
   }
 }
 
-// The four transposes on shapes above and below the small-product threshold (128^3
-// multiply-adds), so that both the in-place and the packed reading of each layout run.
-TEST_P(SgemmFamily, EveryTransposeOnSmallAndPackedPaths) {
+// The four transposes, each with its operands read in place (as far as the layout allows)
+// and packed, on square, short-wide and tall-skinny shapes.
+TEST_P(SgemmFamily, EveryTransposeInPlaceAndPacked) {
   std::mt19937 rng(11);
-  const Case shapes[] = {{127, 129, 127}, {130, 131, 129}, {9, 1000, 100}, {1000, 9, 300},
-                         {48, 48, 48},    {96, 97, 250}};
+  const Case shapes[] = {{127, 129, 127}, {130, 131, 129}, {9, 1000, 100},
+                         {1000, 9, 300},  {48, 48, 48},    {96, 97, 250}};
   for (Case c : shapes) {
-    for (int t = 0; t < 4; ++t) {
+    for (int t = 0; t < 8; ++t) {
       c.ta = t % 2 ? Transpose::yes : Transpose::no;
-      c.tb = t / 2 ? Transpose::yes : Transpose::no;
-      c.beta = t == 3 ? 0.75f : 0.f;
-      c.pad = t;
+      c.tb = (t / 2) % 2 ? Transpose::yes : Transpose::no;
+      c.pack_all = t / 4 == 1;
+      c.beta = t % 4 == 3 ? 0.75f : 0.f;
+      c.pad = t % 4;
       check_case(c, rng);
       if (HasFatalFailure()) return;
     }
@@ -236,6 +252,9 @@ TEST_P(SgemmFamily, ColumnBlocksAndKSlicesApplyBetaAndEpilogueOnce) {
     c.tb = Transpose::no;
     c.ta = Transpose::yes;
     check_case(c, rng);
+    c.ta = Transpose::no;
+    c.pack_all = true;
+    check_case(c, rng);
   }
 }
 
@@ -253,12 +272,15 @@ TEST_P(SgemmFamily, BetaZeroOverwritesNaNInC) {
 
 TEST_P(SgemmFamily, EpiloguesOnLargeAndSpecialValues) {
   // One column of B per value: C = x through a 1 x 1 product, then bias and activation.
-  const std::vector<float> xs = {-1e30f, -100.f, -10.f, -5.7f, -3.f,  -1.f,   -1e-3f, -0.f,
-                                 0.f,    1e-30f, 1e-3f, 0.5f,  1.f,   2.9f,   6.f,    50.f,
-                                 1e30f,  std::numeric_limits<float>::infinity(), kNaN};
+  const std::vector<float> xs = {
+      -1e30f, -100.f, -10.f, -5.7f,  -3.f,  -1.f,
+      -1e-3f, -0.f,   0.f,   1e-30f, 1e-3f, 0.5f,
+      1.f,    2.9f,   6.f,   50.f,   1e30f, std::numeric_limits<float>::infinity(),
+      kNaN};
   const int64_t N = static_cast<int64_t>(xs.size());
   const float one = 1.f;
-  for (GemmActivation act : {GemmActivation::relu, GemmActivation::gelu, GemmActivation::gelu_tanh}) {
+  for (GemmActivation act :
+       {GemmActivation::relu, GemmActivation::gelu, GemmActivation::gelu_tanh}) {
     SCOPED_TRACE(activation_name(act));
     std::vector<float> c(xs.size(), kNaN);
     GemmEpilogue epilogue{nullptr, act};
@@ -308,8 +330,8 @@ TEST_P(SgemmFamily, EmptyOutputWritesNothing) {
   std::vector<float> c(4, kSentinel), a(4, 1.f), b(4, 1.f);
   sgemm(Transpose::no, Transpose::no, 0, 2, 2, 1.f, a.data(), 2, b.data(), 2, 0.f, c.data(), 2);
   sgemm(Transpose::no, Transpose::no, 2, 0, 2, 1.f, a.data(), 2, b.data(), 2, 0.f, c.data(), 2);
-  sgemm_strided_batched(Transpose::no, Transpose::no, 2, 2, 2, 1.f, a.data(), 2, 0, b.data(), 2,
-                        0, 0.f, c.data(), 2, 4, 0);
+  sgemm_strided_batched(Transpose::no, Transpose::no, 2, 2, 2, 1.f, a.data(), 2, 0, b.data(), 2, 0,
+                        0.f, c.data(), 2, 4, 0);
   EXPECT_EQ(c, std::vector<float>(4, kSentinel));
 }
 
@@ -362,14 +384,18 @@ TEST_P(SgemmFamily, StridedBatchedEqualsLoopOfProducts) {
     std::vector<float> bias(static_cast<size_t>(N));
     for (float& v : bias) v = u(rng);
     GemmEpilogue epilogue{bias.data(), GemmActivation::gelu_tanh};
-    std::vector<float> batched(static_cast<size_t>(batch * M * N), 1.f), looped = batched;
-    sgemm_strided_batched(Transpose::yes, Transpose::no, M, N, K, 0.5f, a.data(), M, K * M,
-                          b.data(), N, 0, 2.f, batched.data(), N, M * N, batch, &epilogue);
-    for (int64_t p = 0; p < batch; ++p) {
-      sgemm(Transpose::yes, Transpose::no, M, N, K, 0.5f, a.data() + p * K * M, M, b.data(), N,
-            2.f, looped.data() + p * M * N, N, &epilogue);
+    for (bool pack : {false, true}) {
+      std::optional<GemmPackAllGuard> pack_all;
+      if (pack) pack_all.emplace();
+      std::vector<float> batched(static_cast<size_t>(batch * M * N), 1.f), looped = batched;
+      sgemm_strided_batched(Transpose::yes, Transpose::no, M, N, K, 0.5f, a.data(), M, K * M,
+                            b.data(), N, 0, 2.f, batched.data(), N, M * N, batch, &epilogue);
+      for (int64_t p = 0; p < batch; ++p) {
+        sgemm(Transpose::yes, Transpose::no, M, N, K, 0.5f, a.data() + p * K * M, M, b.data(), N,
+              2.f, looped.data() + p * M * N, N, &epilogue);
+      }
+      EXPECT_EQ(batched, looped) << "size " << size << " pack_all " << pack;
     }
-    EXPECT_EQ(batched, looped) << "size " << size;
   }
   set_num_threads(previous);
 }
@@ -385,16 +411,20 @@ TEST_P(SgemmFamily, ResultIsIdenticalForEveryThreadCount) {
     std::vector<float> a(static_cast<size_t>(c.M * c.K)), b(static_cast<size_t>(c.K * c.N));
     for (float& v : a) v = u(rng);
     for (float& v : b) v = u(rng);
-    std::vector<std::vector<float>> results;
-    for (int threads : {1, 2, 3}) {
-      set_num_threads(threads);
-      std::vector<float> out(static_cast<size_t>(c.M * c.N), kNaN);
-      sgemm(Transpose::no, Transpose::yes, c.M, c.N, c.K, 1.f, a.data(), c.K, b.data(), c.K, 0.f,
-            out.data(), c.N);
-      results.push_back(std::move(out));
+    for (bool pack : {false, true}) {
+      std::optional<GemmPackAllGuard> pack_all;
+      if (pack) pack_all.emplace();
+      std::vector<std::vector<float>> results;
+      for (int threads : {1, 2, 3}) {
+        set_num_threads(threads);
+        std::vector<float> out(static_cast<size_t>(c.M * c.N), kNaN);
+        sgemm(Transpose::no, Transpose::no, c.M, c.N, c.K, 1.f, a.data(), c.K, b.data(), c.N, 0.f,
+              out.data(), c.N);
+        results.push_back(std::move(out));
+      }
+      EXPECT_EQ(results[0], results[1]) << c.str() << " pack_all " << pack;
+      EXPECT_EQ(results[0], results[2]) << c.str() << " pack_all " << pack;
     }
-    EXPECT_EQ(results[0], results[1]) << c.str();
-    EXPECT_EQ(results[0], results[2]) << c.str();
   }
   set_num_threads(previous);
 }
@@ -414,6 +444,30 @@ TEST_P(SgemmFamily, CallsFromInsideAParallelRegionRunSerially) {
   }
   set_num_threads(previous);
   EXPECT_EQ(c, std::vector<float>(c.size(), 0.125f * K));
+}
+
+// Reading an operand in place or from its packed copy feeds the micro-kernel the same values
+// in the same order: the results agree bit for bit, whatever the layout.
+TEST_P(SgemmFamily, PackingDoesNotChangeResults) {
+  std::mt19937 rng(31);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  const int64_t M = 70, N = 61, K = 300;
+  std::vector<float> a(static_cast<size_t>(M * K)), b(static_cast<size_t>(K * N));
+  for (float& v : a) v = u(rng);
+  for (float& v : b) v = u(rng);
+  for (int t = 0; t < 4; ++t) {
+    const Transpose ta = t % 2 ? Transpose::yes : Transpose::no;
+    const Transpose tb = t / 2 ? Transpose::yes : Transpose::no;
+    std::vector<float> in_place(static_cast<size_t>(M * N)), packed(in_place.size());
+    sgemm(ta, tb, M, N, K, 1.f, a.data(), ta == Transpose::no ? K : M, b.data(),
+          tb == Transpose::no ? N : K, 0.f, in_place.data(), N);
+    {
+      GemmPackAllGuard pack_all;
+      sgemm(ta, tb, M, N, K, 1.f, a.data(), ta == Transpose::no ? K : M, b.data(),
+            tb == Transpose::no ? N : K, 0.f, packed.data(), N);
+    }
+    EXPECT_EQ(in_place, packed) << "transposes " << t;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Sgemm, SgemmFamily,

@@ -17,23 +17,21 @@ namespace ember::cpu::gemm {
 
 inline constexpr float kErfClamp = 4.f;
 // Numerator, highest power of x^2 first, then times x.
-inline constexpr float kErfP[7] = {-2.72614225801306e-10f, 2.77068142495902e-08f,
-                                   -2.10102402082508e-06f, -5.69250639462346e-05f,
-                                   -7.34990630326855e-04f, -2.95459980854025e-03f,
-                                   -1.60960333262415e-02f};
+inline constexpr float kErfP[7] = {
+    -2.72614225801306e-10f, 2.77068142495902e-08f,  -2.10102402082508e-06f, -5.69250639462346e-05f,
+    -7.34990630326855e-04f, -2.95459980854025e-03f, -1.60960333262415e-02f};
 inline constexpr float kErfQ[5] = {-1.45660718464996e-05f, -2.13374055278905e-04f,
                                    -1.68282697438203e-03f, -7.37332916720468e-03f,
                                    -1.42647390514189e-02f};
 
 inline constexpr float kTanhClamp = 7.90531110763549805f;
-inline constexpr float kTanhP[7] = {-2.76076847742355e-16f, 2.00018790482477e-13f,
-                                    -8.60467152213735e-11f, 5.12229709037114e-08f,
-                                    1.48572235717979e-05f,  6.37261928875436e-04f,
-                                    4.89352455891786e-03f};
+inline constexpr float kTanhP[7] = {
+    -2.76076847742355e-16f, 2.00018790482477e-13f, -8.60467152213735e-11f, 5.12229709037114e-08f,
+    1.48572235717979e-05f,  6.37261928875436e-04f, 4.89352455891786e-03f};
 inline constexpr float kTanhQ[4] = {1.19825839466702e-06f, 1.18534705686654e-04f,
                                     2.26843463243900e-03f, 4.89352518554385e-03f};
 
-inline constexpr float kSqrtHalf = 0.70710678118654752f;   // 1 / sqrt(2)
+inline constexpr float kSqrtHalf = 0.70710678118654752f;  // 1 / sqrt(2)
 inline constexpr float kSqrtTwoOverPi = 0.79788456080286536f;
 inline constexpr float kGeluTanhCubic = 0.044715f;
 

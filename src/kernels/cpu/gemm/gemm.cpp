@@ -7,28 +7,38 @@
 // of R micro-panel rows (<= kMaxUnitRows) by G micro-panel columns (G NR <= NC):
 //
 //   for each K slice k0 of KC                      (C is read back for every slice but the 1st)
-//     for each MR-row micro-panel of the unit      (A packed by this thread, stays in L1)
-//       for each NR-column micro-panel of the unit (packed B: the KC x NC block stays in L2)
+//     for each MR-row micro-panel of the unit      (MR x KC of A, kept in L1)
+//       for each NR-column micro-panel of the unit (the KC x NC block of B, kept in L2)
 //         micro-kernel: the MR x NR tile of C in registers, kc rank-1 updates, then the
 //         epilogue (alpha, beta, bias, activation) on the way out
 //
-// B is packed once per product into k-major NR-column micro-panels, zero-padded, slice by
-// slice; an A micro-panel is packed once per (unit, slice) and reused across the unit's G
-// column panels. On the AVX-512 family (8 x 48 tiles) KC = 256 keeps an A micro-panel (8 KiB)
-// in Zen 4's 32 KiB L1d next to the B micro-panel streaming past it (48 KiB per call, read
-// once), and NC = 576 keeps a KC x NC block of packed B (576 KiB) in its 1 MiB L2 with room
-// for the C tiles. K is cut into equal slices (K = 384 runs as 2 x 192, not 256 + 128) so
-// that no slice is a sliver. Slicing depends only on the shape and the family, never on the
-// thread count, so every output element sees the same sums in the same order whatever the
-// number of threads.
+// B is packed (when it is; see Note [GEMM in-place operands]) once per product into k-major
+// NR-column micro-panels, zero-padded, slice by slice; a packed A micro-panel is packed once
+// per (unit, slice) and reused across the unit's G column panels. On the AVX-512 family
+// (8 x 48 tiles) KC = 256 keeps an A micro-panel (8 KiB) in Zen 4's 32 KiB L1d next to the B
+// micro-panel streaming past it (48 KiB per call, read once), and NC = 576 keeps a KC x NC
+// block of B (576 KiB) in its 1 MiB L2 with room for the C tiles; KC from 192 to 512 and NC
+// from 384 to 768 measured within noise of these. K is cut into equal slices (K = 384 runs as
+// 2 x 192, not 256 + 128) so that no slice is a sliver. Slicing depends only on the shape and
+// the family, never on the thread count, so every output element sees the same sums in the
+// same order whatever the number of threads, and whether its operands were packed or not.
 //
-// Note [GEMM small path]
-// Up to kSmallWork multiply-adds the operands are read in place when their layout allows it
-// (A with a unit stride in either dimension, B with unit column stride): packing would cost
-// as much as the product. So is A when N spans at most kDirectAColPanels micro-panels (each
-// A micro-panel then feeds only that many tiles). The micro-kernels mask the loads of a
-// partial column panel of B; a partial row panel of A (fewer than MR rows) is still packed,
-// zero-padded, by the thread that uses it.
+// Note [GEMM in-place operands]
+// Packing is what makes the loads of a micro-kernel unit-stride and cache-friendly whatever
+// the operands' layout, but it costs a pass over the data, which small products and some
+// layouts do not recoup (all measured on Zen 4, 1 and 2 threads):
+//  - a row-major A (unit column stride) is never packed when the family has a row-major
+//    kernel: its 8 broadcasts per k read 8 rows front to back, 8 prefetchable streams, and
+//    skipping the pack (once per unit and K slice, i.e. several times over A) was faster at
+//    every size tried, 64^3 to 2048^3 and the transformer shapes (by 2-7%);
+//  - a transposed A (unit row stride) is read in place only up to kSmallWork multiply-adds,
+//    or when N spans at most kDirectAColPanels micro-panels (each A micro-panel then feeds
+//    that few tiles): its rows are lda apart, a new page per k on large operands;
+//  - B (unit column stride) is read in place up to kSmallWork multiply-adds: from 768^3 on,
+//    power-of-two row strides make the rows of a B micro-panel collide in the cache sets and
+//    the packed copy wins.
+// The micro-kernels mask the loads of a partial column panel of B, so B never needs padding;
+// a partial row panel of A (fewer than MR rows) is packed, zero-padded, by its thread.
 //
 // Note [GEMM threads]
 // Threads never meet at a barrier. On a machine with more runnable threads than cores (a
@@ -37,8 +47,9 @@
 // (column block, K slice) of the textbook scheme, two threads ran a 1024^3 product 3x slower
 // than one. Instead the units are handed out by an atomic counter, so a descheduled thread
 // holds back at most the unit it is computing, and each B micro-panel is packed by whichever
-// thread first needs it (a state per panel: to do, being packed, ready; a thread waits only
-// for a panel that another is packing at that moment). Units are numbered column group by
+// thread first needs it (a state per panel: to do, being packed, ready): a thread starting a
+// unit claims and packs the column group's panels that nobody has started, then waits only
+// for those that another thread is packing at that moment. Units are numbered column group by
 // column group, so the threads share the B block they are packing. There are at least about
 // 4 units per thread when the shape allows (tall-skinny M = 4096, N = 65: 32 blocks of 128
 // rows; short-wide M = 64: one block row, many column groups), and the result does not
@@ -46,6 +57,12 @@
 // region (kWorkPerThread) use fewer threads; a batch of such products runs one product per
 // thread instead. The packed B of a product is kept whole (up to kMaxPackedB floats; wider
 // products run as column chunks, one after another).
+// The team itself is OpenMP's (on_team is the one place that starts threads). libgomp's idle
+// workers spin for a long while before they sleep: that makes a region start within a
+// microsecond on a quiet machine, but where other processes want the cores, even niced ones,
+// it costs products whole scheduler time slices (two nice-19 compiles running: 128^3 took
+// 8 ms instead of 20 us; with OMP_WAIT_POLICY=passive, 45 us). docs/benchmarks.md has the
+// numbers.
 #include "kernels/cpu/gemm/gemm.h"
 
 #include <omp.h>
@@ -68,19 +85,31 @@ namespace gemm {
 
 namespace {
 
-constexpr KernelFamily kGeneric{GemmIsa::generic,         generic::kMR,
-                                generic::kNR,             256,
-                                512,                      &generic::kernel_k_major,
-                                &generic::kernel_row_major, &transpose_pack_generic};
+constexpr KernelFamily kGeneric{.isa = GemmIsa::generic,
+                                .mr = generic::kMR,
+                                .nr = generic::kNR,
+                                .kc = 256,
+                                .nc = 512,
+                                .kernel_k_major = &generic::kernel_k_major,
+                                .kernel_row_major = nullptr,
+                                .transpose_pack = &transpose_pack_generic};
 #if EMBER_GEMM_X86_KERNELS
-constexpr KernelFamily kAvx2{GemmIsa::avx2,         avx2::kMR,
-                             avx2::kNR,             256,
-                             512,                   &avx2::kernel_k_major,
-                             &avx2::kernel_row_major, &avx2::transpose_pack};
-constexpr KernelFamily kAvx512{GemmIsa::avx512,         avx512::kMR,
-                               avx512::kNR,             256,
-                               576,                     &avx512::kernel_k_major,
-                               &avx512::kernel_row_major, &avx2::transpose_pack};
+constexpr KernelFamily kAvx2{.isa = GemmIsa::avx2,
+                             .mr = avx2::kMR,
+                             .nr = avx2::kNR,
+                             .kc = 256,
+                             .nc = 512,
+                             .kernel_k_major = &avx2::kernel_k_major,
+                             .kernel_row_major = &avx2::kernel_row_major,
+                             .transpose_pack = &avx2::transpose_pack};
+constexpr KernelFamily kAvx512{.isa = GemmIsa::avx512,
+                               .mr = avx512::kMR,
+                               .nr = avx512::kNR,
+                               .kc = 256,
+                               .nc = 576,
+                               .kernel_k_major = &avx512::kernel_k_major,
+                               .kernel_row_major = &avx512::kernel_row_major,
+                               .transpose_pack = &avx2::transpose_pack};
 #endif
 
 // A micro-panel of A lives on the stack of the thread that packs it.
@@ -90,8 +119,8 @@ static_assert(kGeneric.mr * kGeneric.kc <= kMaxAPanel);
 static_assert(kAvx2.mr * kAvx2.kc <= kMaxAPanel && kAvx512.mr * kAvx512.kc <= kMaxAPanel);
 #endif
 
-// See Note [GEMM small path] and Note [GEMM threads]; work is in multiply-adds (M N K).
-constexpr double kSmallWork = 128.0 * 128.0 * 128.0;
+// See Note [GEMM in-place operands] and Note [GEMM threads]; work in multiply-adds (M N K).
+constexpr double kSmallWork = 512.0 * 512.0 * 512.0;
 constexpr double kWorkPerThread = 64.0 * 64.0 * 64.0;
 constexpr int64_t kDirectAColPanels = 2;
 constexpr int64_t kMaxUnitRows = 128;
@@ -99,6 +128,8 @@ constexpr int64_t kMaxPackedB = int64_t{2} << 20;  // floats (8 MiB)
 
 // -1: no override; else a GemmIsa forced by a GemmIsaGuard.
 std::atomic<int> forced_isa{-1};
+// Set by a GemmPackAllGuard.
+std::atomic<bool> pack_all{false};
 
 const KernelFamily& family(GemmIsa isa) {
 #if EMBER_GEMM_X86_KERNELS
@@ -120,7 +151,7 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 struct Plan {
   const KernelFamily* f;
-  int64_t kc;         // every K slice but the last has kc rows
+  int64_t kc;  // every K slice but the last has kc rows
   int64_t slices;
   int64_t col_chunk;  // columns per sub-product (a multiple of nr unless it is all of N)
   bool pack_a;
@@ -135,12 +166,14 @@ Plan make_plan(const KernelFamily& f, int64_t M, int64_t N, int64_t K, const Gem
   p.slices = ceil_div(K, f.kc);
   p.kc = ceil_div(K, p.slices);
   const double work = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
+  // See Note [GEMM in-place operands].
   const bool small = work <= kSmallWork;
-  // An A micro-panel feeds ceil(N / NR) tiles; for a couple of them (tall-skinny products)
-  // packing it costs more than reading it in place.
   const bool few_tiles_per_row = ceil_div(N, f.nr) <= kDirectAColPanels;
-  p.pack_a = !((small || few_tiles_per_row) && (a.col_stride == 1 || a.row_stride == 1));
-  p.pack_b = !(small && b.col_stride == 1);
+  const bool row_major_a = a.col_stride == 1 && f.kernel_row_major != nullptr;
+  const bool k_major_a = a.row_stride == 1 && (small || few_tiles_per_row);
+  const bool in_place = !pack_all.load(std::memory_order_relaxed);
+  p.pack_a = !(in_place && (row_major_a || k_major_a));
+  p.pack_b = !(in_place && small && b.col_stride == 1);
   p.col_chunk = N;
   if (p.pack_b && K * ceil_div(N, f.nr) * f.nr > kMaxPackedB) {
     const int64_t widest = std::max<int64_t>(1, kMaxPackedB / (K * f.nr)) * f.nr;
@@ -189,25 +222,44 @@ struct Shared {
 };
 constexpr int32_t kTodo = 0, kPacking = 1, kReady = 2;
 
-// Returns once the panel guarded by `state` is packed: packs it if no thread has started.
+// Packs the panel guarded by `state` unless another thread has started it. Returns at once.
+template <typename Pack>
+void claim_and_pack(int32_t& state, const Pack& pack) {
+  std::atomic_ref<int32_t> st(state);
+  int32_t expected = kTodo;
+  if (st.load(std::memory_order_relaxed) == kTodo &&
+      st.compare_exchange_strong(expected, kPacking, std::memory_order_acquire)) {
+    pack();
+    st.store(kReady, std::memory_order_release);
+  }
+}
+
+// Returns once the panel guarded by `state` is packed (packing it if no thread has started).
 template <typename Pack>
 void ensure_packed(int32_t& state, const Pack& pack) {
   std::atomic_ref<int32_t> st(state);
   if (st.load(std::memory_order_acquire) == kReady) return;
-  int32_t expected = kTodo;
-  if (st.compare_exchange_strong(expected, kPacking, std::memory_order_acquire)) {
-    pack();
-    st.store(kReady, std::memory_order_release);
-    return;
-  }
+  claim_and_pack(state, pack);
   for (int spins = 0; st.load(std::memory_order_acquire) != kReady; ++spins) {
     if (spins > 100) std::this_thread::yield();
   }
 }
 
+// Runs body(t, team) on a team of up to nt threads (t in [0, team)), the caller being t = 0;
+// the one place that starts threads (see Note [GEMM threads]).
+template <typename Body>
+void on_team(int nt, const Body& body) {
+  if (nt <= 1) {
+    body(0, 1);
+    return;
+  }
+#pragma omp parallel num_threads(nt)
+  body(omp_get_thread_num(), omp_get_num_threads());
+}
+
 // One unit: row panels [ir0, ir1) x column panels [q0, q1) of C, every K slice.
-void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh,
-                  int64_t ir0, int64_t ir1, int64_t q0, int64_t q1) {
+void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh, int64_t ir0,
+                  int64_t ir1, int64_t q0, int64_t q1) {
   const KernelFamily& f = *plan.f;
   const int64_t mr = f.mr, nr = f.nr;
   const int64_t a_rs = p.a.row_stride, a_cs = p.a.col_stride;
@@ -222,6 +274,15 @@ void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shar
     const float* b_slice = p.b.data + k0 * b_rs;
     float* packed_slice = sh.b_panels + s * layout.col_panels * plan.kc * nr;
     int32_t* state_slice = sh.state + s * layout.col_panels;
+    auto pack_panel = [&](int64_t q) {
+      pack_b_panel(b_slice + q * nr * b_cs, b_rs, b_cs, kc, std::min(nr, p.N - q * nr), f,
+                   packed_slice + q * nr * kc);
+    };
+    if (plan.pack_b) {
+      // Threads starting units of the same column group at once pack its panels together
+      // instead of waiting for one another (Note [GEMM threads]).
+      for (int64_t q = q0; q < q1; ++q) claim_and_pack(state_slice[q], [&] { pack_panel(q); });
+    }
     for (int64_t ir = ir0; ir < ir1; ++ir) {
       const int64_t i0 = ir * mr, m = std::min(mr, p.M - i0);
       const float* a0 = p.a.data + i0 * a_rs + k0 * a_cs;
@@ -229,8 +290,8 @@ void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shar
       const float* ap = a_buf;
       int64_t a_stride = mr;
       if (!plan.pack_a && m == mr) {
-        kernel = a_cs == 1 ? f.kernel_row_major : f.kernel_k_major;
-        a_stride = a_cs == 1 ? a_rs : a_cs;
+        kernel = a_rs == 1 ? f.kernel_k_major : f.kernel_row_major;
+        a_stride = a_rs == 1 ? a_cs : a_rs;
         ap = a0;
       } else {
         pack_a_panel(a0, a_rs, a_cs, m, kc, f, a_buf);
@@ -240,10 +301,8 @@ void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shar
         const float* bp = b_slice + j;  // read in place: b_cs == 1
         int64_t b_stride = b_rs;
         if (plan.pack_b) {
-          float* panel = packed_slice + q * nr * kc;
-          ensure_packed(state_slice[q],
-                        [&] { pack_b_panel(b_slice + j * b_cs, b_rs, b_cs, kc, n, f, panel); });
-          bp = panel;
+          ensure_packed(state_slice[q], [&] { pack_panel(q); });
+          bp = packed_slice + q * nr * kc;
           b_stride = nr;
         }
         TileUpdate u = update;
@@ -259,9 +318,9 @@ void take_units(const Problem& p, const Plan& plan, const Layout& layout, Shared
   const int64_t row_panels = ceil_div(p.M, plan.f->mr);
   const int64_t group = std::min(layout.col_panels, std::max<int64_t>(1, plan.f->nc / plan.f->nr));
   const int64_t col_groups = ceil_div(layout.col_panels, group);
-  const int64_t row_chunks =
-      std::min(row_panels, std::max(ceil_div(4 * nt, col_groups),
-                                    ceil_div(row_panels * plan.f->mr, kMaxUnitRows)));
+  const int64_t row_chunks = std::min(
+      row_panels,
+      std::max(ceil_div(4 * nt, col_groups), ceil_div(row_panels * plan.f->mr, kMaxUnitRows)));
   const int64_t rows = ceil_div(row_panels, row_chunks);
   const int64_t units = col_groups * ceil_div(row_panels, rows);
   for (;;) {
@@ -287,12 +346,7 @@ void run_product(const Problem& p, const Plan& plan, char* buf, int nt) {
     sh.b_panels = reinterpret_cast<float*>(buf);
     sh.state = reinterpret_cast<int32_t*>(buf + (layout.bytes - layout.panels * 4));
     std::fill(sh.state, sh.state + layout.panels, kTodo);
-    if (nt == 1) {
-      take_units(chunk, plan, layout, sh, 1);
-      continue;
-    }
-#pragma omp parallel num_threads(nt)
-    take_units(chunk, plan, layout, sh, omp_get_num_threads());
+    on_team(nt, [&](int, int team) { take_units(chunk, plan, layout, sh, team); });
   }
 }
 
@@ -323,7 +377,8 @@ char* scratch(int64_t bytes) {
     std::free(buf.data);
     buf.data = nullptr;
     buf.size = 0;
-    buf.data = static_cast<char*>(std::aligned_alloc(64, static_cast<size_t>(bytes + 63) / 64 * 64));
+    buf.data =
+        static_cast<char*>(std::aligned_alloc(64, static_cast<size_t>(bytes + 63) / 64 * 64));
     if (buf.data == nullptr) throw std::bad_alloc();
     buf.size = bytes;
   }
@@ -366,6 +421,10 @@ GemmIsaGuard::GemmIsaGuard(GemmIsa isa) : previous_(gemm::forced_isa.load()) {
 
 GemmIsaGuard::~GemmIsaGuard() { gemm::forced_isa.store(previous_); }
 
+GemmPackAllGuard::GemmPackAllGuard() : previous_(gemm::pack_all.exchange(true)) {}
+
+GemmPackAllGuard::~GemmPackAllGuard() { gemm::pack_all.store(previous_); }
+
 void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
                    const GemmOperand& A, const GemmOperand& B, float beta, float* C, int64_t ldc,
                    int64_t stride_c, const GemmEpilogue* epilogue) {
@@ -400,23 +459,17 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
     // Products too small for the whole team: one product per thread (Note [GEMM threads]).
     const double work = static_cast<double>(batch) * static_cast<double>(M) *
                         static_cast<double>(N) * static_cast<double>(K);
-    const int nt = static_cast<int>(std::min<double>(
-        {static_cast<double>(max_threads), static_cast<double>(batch),
-         std::max(1.0, work / gemm::kWorkPerThread)}));
+    const int nt = static_cast<int>(
+        std::min<double>({static_cast<double>(max_threads), static_cast<double>(batch),
+                          std::max(1.0, work / gemm::kWorkPerThread)}));
     const int64_t stride = (per_product + 63) / 64 * 64;
     char* buf = gemm::scratch(stride * nt);
-    if (nt == 1) {
-      for (int64_t i = 0; i < batch; ++i) gemm::run_product(problem(i), plan, buf, 1);
-      return;
-    }
     std::atomic<int64_t> next{0};
-#pragma omp parallel num_threads(nt)
-    {
-      char* mine = buf + stride * omp_get_thread_num();
+    gemm::on_team(nt, [&](int t, int) {
       for (int64_t i = next.fetch_add(1); i < batch; i = next.fetch_add(1)) {
-        gemm::run_product(problem(i), plan, mine, 1);
+        gemm::run_product(problem(i), plan, buf + stride * t, 1);
       }
-    }
+    });
     return;
   }
 
@@ -439,8 +492,8 @@ void sgemm_strided_batched(Transpose trans_a, Transpose trans_b, int64_t M, int6
 void sgemm(Transpose trans_a, Transpose trans_b, int64_t M, int64_t N, int64_t K, float alpha,
            const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
            int64_t ldc, const GemmEpilogue* epilogue) {
-  sgemm_strided_batched(trans_a, trans_b, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0,
-                        1, epilogue);
+  sgemm_strided_batched(trans_a, trans_b, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1,
+                        epilogue);
 }
 
 }  // namespace ember::cpu

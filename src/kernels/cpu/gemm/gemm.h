@@ -90,4 +90,18 @@ class GemmIsaGuard {
   int previous_;
 };
 
+/// Makes sgemm pack both operands, whatever their size and layout, for its lifetime: small
+/// products normally read them in place, and tests need the packing code on small shapes.
+/// Same caveats as GemmIsaGuard.
+class GemmPackAllGuard {
+ public:
+  GemmPackAllGuard();
+  ~GemmPackAllGuard();
+  GemmPackAllGuard(const GemmPackAllGuard&) = delete;
+  GemmPackAllGuard& operator=(const GemmPackAllGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 }  // namespace ember::cpu

@@ -20,8 +20,8 @@ namespace ember::cpu::gemm {
 /// How a micro-kernel writes its tile: C = act(alpha * acc + beta * C + bias).
 struct TileUpdate {
   float alpha;
-  float beta;               ///< 0: C is written without being read.
-  const float* bias;        ///< nullptr, or the bias of the tile's first column.
+  float beta;         ///< 0: C is written without being read.
+  const float* bias;  ///< nullptr, or the bias of the tile's first column.
   GemmActivation activation;
 };
 
@@ -38,40 +38,35 @@ using MicroKernel = void(int64_t kc, const float* a, int64_t a_stride, const flo
 /// out[k * width + r] = src[r * ld + k] for r < rows and k < cols, 0 for rows <= r < width:
 /// `rows` rows of contiguous k transposed into a k-major panel (the packing of a row-major A
 /// and of a transposed B).
-using TransposePack = void(const float* src, int64_t ld, int64_t rows, int64_t cols,
-                           int64_t width, float* out) noexcept;
+using TransposePack = void(const float* src, int64_t ld, int64_t rows, int64_t cols, int64_t width,
+                           float* out) noexcept;
 
 /// One micro-kernel family and the blocking it is tuned for (see Note [GEMM blocking]).
 struct KernelFamily {
   GemmIsa isa;
-  int64_t mr;   ///< Rows of a micro-tile (broadcast from A).
-  int64_t nr;   ///< Columns of a micro-tile (vectors of B); a multiple of the vector width.
-  int64_t kc;   ///< Largest K slice.
-  int64_t nc;   ///< Largest column block of packed B (a multiple of nr).
+  int64_t mr;  ///< Rows of a micro-tile (broadcast from A).
+  int64_t nr;  ///< Columns of a micro-tile (vectors of B); a multiple of the vector width.
+  int64_t kc;  ///< Largest K slice.
+  int64_t nc;  ///< Largest column block of packed B (a multiple of nr).
   MicroKernel* kernel_k_major;
-  MicroKernel* kernel_row_major;
+  MicroKernel* kernel_row_major;  ///< nullptr: a row-major A is always packed.
   TransposePack* transpose_pack;
 };
 
 // The scalar transposer every family may use (pack.cpp).
-void transpose_pack_generic(const float* src, int64_t ld, int64_t rows, int64_t cols,
-                            int64_t width, float* out) noexcept;
+void transpose_pack_generic(const float* src, int64_t ld, int64_t rows, int64_t cols, int64_t width,
+                            float* out) noexcept;
 
 namespace generic {
 inline constexpr int64_t kMR = 6, kNR = 8;
-void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
-                    int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
-                    const TileUpdate& update) noexcept;
-void kernel_row_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
-                      int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
-                      const TileUpdate& update) noexcept;
+void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b, int64_t b_stride,
+                    float* c, int64_t ldc, int64_t m, int64_t n, const TileUpdate& update) noexcept;
 }  // namespace generic
 
 namespace avx2 {
 inline constexpr int64_t kMR = 6, kNR = 16;
-void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
-                    int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
-                    const TileUpdate& update) noexcept;
+void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b, int64_t b_stride,
+                    float* c, int64_t ldc, int64_t m, int64_t n, const TileUpdate& update) noexcept;
 void kernel_row_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
                       int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
                       const TileUpdate& update) noexcept;
@@ -82,9 +77,8 @@ void transpose_pack(const float* src, int64_t ld, int64_t rows, int64_t cols, in
 
 namespace avx512 {
 inline constexpr int64_t kMR = 8, kNR = 48;
-void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
-                    int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
-                    const TileUpdate& update) noexcept;
+void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b, int64_t b_stride,
+                    float* c, int64_t ldc, int64_t m, int64_t n, const TileUpdate& update) noexcept;
 void kernel_row_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
                       int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
                       const TileUpdate& update) noexcept;

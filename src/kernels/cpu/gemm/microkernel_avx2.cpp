@@ -24,10 +24,30 @@ namespace {
 
 constexpr int kLanes = 8;
 
-// Lanes [0, count) set, for maskload / maskstore.
+// Lanes [0, count) set, for maskload.
 inline __m256i lane_mask(int64_t count) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// Stores lanes [0, count) of x, 0 < count < 8. Not _mm256_maskstore_ps: AMD cores microcode
+// vmaskmovps stores (tens of cycles each), which made packing a 6-wide panel slower than the
+// product it fed.
+inline void store_lanes(float* p, __m256 x, int64_t count) {
+  __m128 part = _mm256_castps256_ps128(x);
+  if (count >= 4) {
+    _mm_storeu_ps(p, part);
+    part = _mm256_extractf128_ps(x, 1);
+    p += 4;
+    count -= 4;
+  }
+  if (count >= 2) {
+    _mm_storel_pi(reinterpret_cast<__m64*>(p), part);
+    part = _mm_movehl_ps(part, part);
+    p += 2;
+    count -= 2;
+  }
+  if (count == 1) _mm_store_ss(p, part);
 }
 
 // min/max return their second operand when either is NaN: x goes second so NaN propagates.
@@ -70,7 +90,7 @@ inline __m256 activate(__m256 x, GemmActivation act) {
 }
 
 // The 6 x (8 NV) tile; n > 8 (NV - 1) columns are stored. Unless kFullLast, the last vector
-// has fewer than 8 columns: its loads and stores are masked (maskload never faults).
+// has fewer than 8 columns: its loads are masked (maskload never faults), its stores partial.
 template <int NV, bool kRowMajorA, bool kFullLast>
 [[gnu::always_inline]] inline void tile(int64_t kc, const float* a, int64_t a_stride,
                                         const float* b, int64_t b_stride, float* c, int64_t ldc,
@@ -133,7 +153,7 @@ template <int NV, bool kRowMajorA, bool kFullLast>
       if (full) {
         _mm256_storeu_ps(ci + v * kLanes, x);
       } else {
-        _mm256_maskstore_ps(ci + v * kLanes, last_mask, x);
+        store_lanes(ci + v * kLanes, x, last_lanes);
       }
     }
   }
@@ -159,8 +179,8 @@ inline void any_width(int64_t kc, const float* a, int64_t a_stride, const float*
 // column j goes to out + j * width, lanes [0, count) of it (count < 8: masked), and lanes of
 // rows >= valid are zeroed. Plain variables, not arrays, so that all 16 live vectors stay in
 // registers.
-inline void transpose_block(const float* const row[kLanes], int64_t k, int64_t valid,
-                            int64_t count, int64_t width, float* out) {
+inline void transpose_block(const float* const row[kLanes], int64_t k, int64_t valid, int64_t count,
+                            int64_t width, float* out) {
   const __m256 r0 = _mm256_loadu_ps(row[0] + k), r1 = _mm256_loadu_ps(row[1] + k);
   const __m256 r2 = _mm256_loadu_ps(row[2] + k), r3 = _mm256_loadu_ps(row[3] + k);
   const __m256 r4 = _mm256_loadu_ps(row[4] + k), r5 = _mm256_loadu_ps(row[5] + k);
@@ -183,22 +203,21 @@ inline void transpose_block(const float* const row[kLanes], int64_t k, int64_t v
       _mm256_permute2f128_ps(s0, s4, 0x31), _mm256_permute2f128_ps(s1, s5, 0x31),
       _mm256_permute2f128_ps(s2, s6, 0x31), _mm256_permute2f128_ps(s3, s7, 0x31)};
   const __m256 keep = _mm256_castsi256_ps(lane_mask(valid));
-  const __m256i store_mask = lane_mask(count);
 #pragma GCC unroll 8
   for (int j = 0; j < kLanes; ++j) {
     const __m256 x = valid == kLanes ? cols[j] : _mm256_and_ps(cols[j], keep);
     if (count == kLanes) {
       _mm256_storeu_ps(out + j * width, x);
     } else {
-      _mm256_maskstore_ps(out + j * width, store_mask, x);
+      store_lanes(out + j * width, x, count);
     }
   }
 }
 
 }  // namespace
 
-void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
-                    int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
+void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b, int64_t b_stride,
+                    float* c, int64_t ldc, int64_t m, int64_t n,
                     const TileUpdate& update) noexcept {
   any_width<false>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
 }
@@ -218,16 +237,20 @@ void transpose_pack(const float* src, int64_t ld, int64_t rows, int64_t cols, in
     const int64_t valid = rows - r0 < 0 ? 0 : (rows - r0 < kLanes ? rows - r0 : kLanes);
     float* dst = out + r0;
     if (valid == 0) {
-      const __m256i store_mask = lane_mask(count);
       for (int64_t k = 0; k < cols; ++k) {
-        _mm256_maskstore_ps(dst + k * width, store_mask, _mm256_setzero_ps());
+        if (count == kLanes) {
+          _mm256_storeu_ps(dst + k * width, _mm256_setzero_ps());
+        } else {
+          store_lanes(dst + k * width, _mm256_setzero_ps(), count);
+        }
       }
       continue;
     }
     const float* row[kLanes];
     for (int64_t r = 0; r < kLanes; ++r) row[r] = src + (r0 + (r < valid ? r : valid - 1)) * ld;
     int64_t k = 0;
-    for (; k + kLanes <= cols; k += kLanes) transpose_block(row, k, valid, count, width, dst + k * width);
+    for (; k + kLanes <= cols; k += kLanes)
+      transpose_block(row, k, valid, count, width, dst + k * width);
     for (; k < cols; ++k) {
       for (int64_t r = 0; r < count; ++r) dst[k * width + r] = r < valid ? row[r][k] : 0.f;
     }

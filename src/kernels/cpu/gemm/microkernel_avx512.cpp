@@ -158,8 +158,8 @@ inline void any_width(int64_t kc, const float* a, int64_t a_stride, const float*
 
 }  // namespace
 
-void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b,
-                    int64_t b_stride, float* c, int64_t ldc, int64_t m, int64_t n,
+void kernel_k_major(int64_t kc, const float* a, int64_t a_stride, const float* b, int64_t b_stride,
+                    float* c, int64_t ldc, int64_t m, int64_t n,
                     const TileUpdate& update) noexcept {
   any_width<false>(kc, a, a_stride, b, b_stride, c, ldc, m, n, update);
 }

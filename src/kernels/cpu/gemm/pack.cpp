@@ -29,8 +29,8 @@ void copy_rows_fixed(const float* __restrict src, int64_t ld, int64_t count, int
   }
 }
 
-void copy_rows(const float* __restrict src, int64_t ld, int64_t count, int64_t rows,
-               int64_t width, float* __restrict out) {
+void copy_rows(const float* __restrict src, int64_t ld, int64_t count, int64_t rows, int64_t width,
+               float* __restrict out) {
   // The panel widths of the families (kernel.h): MR 6, 8 and NR 8, 16, 48.
   static_assert(generic::kMR == 6 && avx2::kMR == 6 && avx512::kMR == 8);
   static_assert(generic::kNR == 8 && avx2::kNR == 16 && avx512::kNR == 48);
@@ -63,8 +63,8 @@ void gather(const float* __restrict src, int64_t rs, int64_t cs, int64_t count, 
 
 }  // namespace
 
-void transpose_pack_generic(const float* src, int64_t ld, int64_t rows, int64_t cols,
-                            int64_t width, float* out) noexcept {
+void transpose_pack_generic(const float* src, int64_t ld, int64_t rows, int64_t cols, int64_t width,
+                            float* out) noexcept {
   gather(src, ld, 1, rows, cols, width, out);
 }
 
