@@ -15,7 +15,7 @@ usage() {
   exit 2
 }
 
-# Build: compiler (libgomp, OpenMP, comes with gcc), CMake, Ninja and the libraries the
+# Build: compiler, CMake, Ninja and the libraries the
 # CMake files find. libcpp-httplib-dev and libbenchmark-dev are header/library deps of the
 # server and bench/ layers. dataset-fashion-mnist is the main job's data.
 required=(

@@ -1,6 +1,4 @@
 // Thread-count configuration.
-#include <omp.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <string>
@@ -40,6 +38,6 @@ void set_num_threads(int n) {
   thread_count().store(n, std::memory_order_relaxed);
 }
 
-bool in_parallel_region() { return detail::in_pool_job() || omp_in_parallel() != 0; }
+bool in_parallel_region() { return detail::in_pool_job(); }
 
 }  // namespace ember

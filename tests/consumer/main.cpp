@@ -1,6 +1,6 @@
 // A downstream program built against an installed ember: it needs only the umbrella header,
 // and it checks a forward result, a gradient and a safetensors round trip through the
-// installed library (which must bring OpenMP and zlib along by itself).
+// installed library (which must bring its thread and zlib dependencies along by itself).
 #include <cmath>
 #include <cstdio>
 #include <filesystem>

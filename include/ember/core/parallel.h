@@ -1,4 +1,4 @@
-// Threading: ember's own worker pool (and OpenMP inside GEMM) sized by EMBER_NUM_THREADS
+// Threading: ember's own worker pool, sized by EMBER_NUM_THREADS
 // (default: all cores); parallel_for stays serial below a work threshold so small ops pay
 // no threading cost.
 #pragma once

@@ -6,15 +6,17 @@
 //   backward weight dw_g (OC/G, CK)   += dy_g (OC/G, OH*OW) @ col^T, summed over images
 // with CK = C/G * KH * KW. A 1x1, stride-1, unpadded convolution is already a GEMM on the
 // input plane and skips im2col; depthwise convolutions skip the GEMM too (Note [Depthwise
-// conv]). The GEMM (packed, register-blocked, portable C++ that the compiler vectorises) is
-// local to this file. The only allocations are scratch buffers: per-thread column matrices
-// and GEMM packing buffers, and per-thread partial weight gradients (summed in a fixed
-// order so results do not depend on scheduling).
+// conv]). The GEMM is ember's sgemm (float32) or dgemm (float64). The only allocations are
+// scratch buffers: per-thread column matrices and per-thread partial weight gradients
+// (summed in a fixed order so results do not depend on scheduling).
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "core/dispatch.h"
 #include "core/parallel_for.h"
+#include "kernels/cpu/gemm/dgemm.h"
+#include "kernels/cpu/gemm/gemm.h"
 #include "kernels/kernels.h"
 #include "kernels/register.h"
 #include "kernels/window.h"
@@ -27,84 +29,19 @@ using kernels::Conv2dArgs;
 using kernels::ConvShape;
 using kernels::tap_range;
 
-// A strided matrix operand: element (i, j) at p[i * rs + j * cs] (a transpose is a swap
-// of the strides).
+// C (M, N) = A (M, K) B (K, N), or C += A B when `accumulate`, with element (i, j) of A at
+// a[i * a_rs + j * a_cs] (likewise B) and C row-major with row stride ldc: ember's sgemm for
+// float32, the portable DGEMM for float64. Called one image per thread from parallel_for,
+// where both run serially, or on the whole pool when the batch is a single image.
 template <typename T>
-struct Mat {
-  const T* p;
-  int64_t rs, cs;
-  T at(int64_t i, int64_t j) const { return p[i * rs + j * cs]; }
-};
-
-// GEMM blocking: C is cut into kMC x kNC tiles (the unit of threading); for each kKC-deep
-// slice, the tile's A block and B panel are packed into contiguous buffers that stay in
-// cache, and a kMR x kNR block of C is accumulated in registers over the whole slice.
-constexpr int64_t kMR = 4, kNR = 8, kMC = 64, kKC = 256, kNC = 256;
-
-// c (mr x nr of a kMR x kNR block, row stride ldc) += ap (kc, kMR) @ bp (kc, kNR), both
-// packed. The fixed-size accumulator is unrolled into registers by the compiler.
-template <typename T>
-void micro_kernel(const T* ap, const T* bp, int64_t kc, T* c, int64_t ldc, int64_t mr,
-                  int64_t nr) noexcept {
-  T acc[kMR][kNR] = {};
-  for (int64_t k = 0; k < kc; ++k) {
-    const T* a = ap + k * kMR;
-    const T* b = bp + k * kNR;
-    for (int64_t r = 0; r < kMR; ++r) {
-      for (int64_t j = 0; j < kNR; ++j) acc[r][j] += a[r] * b[j];
-    }
+void gemm(int64_t M, int64_t N, int64_t K, const T* a, int64_t a_rs, int64_t a_cs, const T* b,
+          int64_t b_rs, int64_t b_cs, T* c, int64_t ldc, bool accumulate) {
+  if constexpr (std::is_same_v<T, float>) {
+    sgemm_batched(1, M, N, K, 1.f, {a, a_rs, a_cs}, {b, b_rs, b_cs}, accumulate ? 1.f : 0.f, c,
+                  ldc, 0);
+  } else {
+    dgemm_batched(1, M, N, K, {a, a_rs, a_cs}, {b, b_rs, b_cs}, accumulate, c, ldc, 0);
   }
-  for (int64_t r = 0; r < mr; ++r) {
-    for (int64_t j = 0; j < nr; ++j) c[r * ldc + j] += acc[r][j];
-  }
-}
-
-// C (M, N) = A (M, K) @ B (K, N), or C += A @ B when `accumulate`; C row-major with row
-// stride ldc. Threaded over tiles of C when not already inside a parallel region.
-template <typename T>
-void gemm(int64_t M, int64_t N, int64_t K, Mat<T> a, Mat<T> b, T* c, int64_t ldc, bool accumulate) {
-  const int64_t m_tiles = (M + kMC - 1) / kMC, n_tiles = (N + kNC - 1) / kNC;
-  parallel_for(0, m_tiles * n_tiles, kMC * kNC * K, [&](int64_t t0, int64_t t1) {
-    // Reused across calls: conv calls the GEMM once per image and group.
-    thread_local std::vector<T> apack, bpack;
-    apack.resize(std::max<size_t>(apack.size(), kMC * kKC));
-    bpack.resize(std::max<size_t>(bpack.size(), kKC * kNC));
-    for (int64_t t = t0; t < t1; ++t) {
-      const int64_t i0 = t / n_tiles * kMC, j0 = t % n_tiles * kNC;
-      const int64_t mc = std::min(kMC, M - i0), nc = std::min(kNC, N - j0);
-      if (!accumulate) {
-        for (int64_t i = i0; i < i0 + mc; ++i) std::fill_n(c + i * ldc + j0, nc, T(0));
-      }
-      for (int64_t k0 = 0; k0 < K; k0 += kKC) {
-        const int64_t kc = std::min(kKC, K - k0);
-        // B panel as (nc / kNR) micro-panels of (kc, kNR); A block as (mc / kMR) of
-        // (kc, kMR); both zero-padded to whole micro-panels.
-        for (int64_t q = 0; q < nc; q += kNR) {
-          T* dst = bpack.data() + q * kc;
-          for (int64_t k = 0; k < kc; ++k) {
-            for (int64_t j = 0; j < kNR; ++j) {
-              dst[k * kNR + j] = q + j < nc ? b.at(k0 + k, j0 + q + j) : T(0);
-            }
-          }
-        }
-        for (int64_t r = 0; r < mc; r += kMR) {
-          T* dst = apack.data() + r * kc;
-          for (int64_t k = 0; k < kc; ++k) {
-            for (int64_t i = 0; i < kMR; ++i) {
-              dst[k * kMR + i] = r + i < mc ? a.at(i0 + r + i, k0 + k) : T(0);
-            }
-          }
-        }
-        for (int64_t q = 0; q < nc; q += kNR) {
-          for (int64_t r = 0; r < mc; r += kMR) {
-            micro_kernel(apack.data() + r * kc, bpack.data() + q * kc, kc,
-                         c + (i0 + r) * ldc + j0 + q, ldc, std::min(kMR, mc - r),
-                         std::min(kNR, nc - q));
-          }
-        }
-      }
-    }
-  });
 }
 
 // A 1x1, stride-1, unpadded convolution whose output plane is the input plane: the input
@@ -284,7 +221,7 @@ void conv2d_loop(const T* x, const T* w, T* y, const ConvShape& s, const Conv2dA
       for (int64_t g = 0; g < s.G; ++g) {
         const T* xg = x + (n * s.C + g * Cg) * HW;
         if (!pointwise) im2col(xg, col.data(), s, a);
-        gemm<T>(OCg, P, CK, {w + g * OCg * CK, CK, 1}, {pointwise ? xg : col.data(), P, 1},
+        gemm<T>(OCg, P, CK, w + g * OCg * CK, CK, 1, pointwise ? xg : col.data(), P, 1,
                 y + (n * s.OC + g * OCg) * P, P, false);
       }
     }
@@ -306,9 +243,9 @@ void conv2d_backward_input_loop(const T* dy, const T* w, T* dx, const ConvShape&
         const T* dyg = dy + (n * s.OC + g * OCg) * P;
         const T* wg = w + g * OCg * CK;
         if (pointwise) {
-          gemm<T>(CK, P, OCg, {wg, 1, CK}, {dyg, P, 1}, dxg, P, false);
+          gemm<T>(CK, P, OCg, wg, 1, CK, dyg, P, 1, dxg, P, false);
         } else {
-          gemm<T>(CK, P, OCg, {wg, 1, CK}, {dyg, P, 1}, col.data(), P, false);
+          gemm<T>(CK, P, OCg, wg, 1, CK, dyg, P, 1, col.data(), P, false);
           std::fill(dxg, dxg + Cg * HW, T(0));
           col2im(col.data(), dxg, s, a);
         }
@@ -335,7 +272,7 @@ void conv2d_backward_weight_loop(const T* dy, const T* x, T* dw, const ConvShape
       for (int64_t n = b * s.N / slices; n < (b + 1) * s.N / slices; ++n) {
         for (int64_t g = 0; g < s.G; ++g) {
           im2col(x + (n * s.C + g * Cg) * HW, col.data(), s, a);
-          gemm<T>(OCg, CK, P, {dy + (n * s.OC + g * OCg) * P, P, 1}, {col.data(), 1, P},
+          gemm<T>(OCg, CK, P, dy + (n * s.OC + g * OCg) * P, P, 1, col.data(), 1, P,
                   acc + g * OCg * CK, CK, true);
         }
       }

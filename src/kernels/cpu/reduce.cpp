@@ -6,7 +6,7 @@
 //   column tiles  inner > 1: r runs outside and a tile of up to kTile contiguous inner
 //                 columns inside, so the inner loop vectorises and the per-column
 //                 accumulators fit on the stack (kernels never allocate).
-// OpenMP splits the rows, or the (outer, tile) pairs, across threads. Floating math runs
+// parallel_for splits the rows, or the (outer, tile) pairs, across threads. Floating math runs
 // in the accumulation type acc_t (float for float32), integer math in int64.
 #include <algorithm>
 #include <cmath>

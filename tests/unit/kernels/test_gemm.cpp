@@ -12,8 +12,6 @@
 // packing bug is off by O(1).
 #include <gtest/gtest.h>
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -24,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/parallel_for.h"
 #include "ember/core/parallel.h"
 #include "kernels/cpu/gemm/gemm.h"
 
@@ -437,11 +436,12 @@ TEST_P(SgemmFamily, CallsFromInsideAParallelRegionRunSerially) {
   std::vector<float> c(static_cast<size_t>(calls * M * N), kNaN);
   const int previous = num_threads();
   set_num_threads(2);
-#pragma omp parallel for num_threads(2)
-  for (int64_t i = 0; i < calls; ++i) {
-    sgemm(Transpose::no, Transpose::no, M, N, K, 1.f, a.data(), K, b.data(), N, 0.f,
-          c.data() + i * M * N, N);
-  }
+  parallel_for(0, calls, kParallelGrain, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      sgemm(Transpose::no, Transpose::no, M, N, K, 1.f, a.data(), K, b.data(), N, 0.f,
+            c.data() + i * M * N, N);
+    }
+  });
   set_num_threads(previous);
   EXPECT_EQ(c, std::vector<float>(c.size(), 0.125f * K));
 }

@@ -57,15 +57,13 @@
 // region (kWorkPerThread) use fewer threads; a batch of such products runs one product per
 // thread instead. The packed B of a product is kept whole (up to kMaxPackedB floats; wider
 // products run as column chunks, one after another).
-// The team itself is OpenMP's (on_team is the one place that starts threads). libgomp's idle
-// workers spin for a long while before they sleep: that makes a region start within a
-// microsecond on a quiet machine, but where other processes want the cores, even niced ones,
-// it costs products whole scheduler time slices (two nice-19 compiles running: 128^3 took
-// 8 ms instead of 20 us; with OMP_WAIT_POLICY=passive, 45 us). docs/benchmarks.md has the
-// numbers.
+// The team is ember's thread pool (on_team is the one place that starts work on other
+// threads), not OpenMP's: libgomp's idle workers spin for a long while before they sleep,
+// which makes a region start within a microsecond on a quiet machine but, where other
+// processes want the cores (even niced ones), costs products whole scheduler time slices (two
+// nice-19 compiles running: 128^3 took 8 ms instead of 20 us). The pool's workers spin
+// briefly and then block (Note [Why not OpenMP for parallel_for] in core/thread_pool.h).
 #include "kernels/cpu/gemm/gemm.h"
-
-#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -73,6 +71,7 @@
 #include <new>
 #include <thread>
 
+#include "core/thread_pool.h"
 #include "ember/core/parallel.h"
 #include "ember/version.h"
 #include "kernels/cpu/gemm/activation.h"
@@ -245,16 +244,26 @@ void ensure_packed(int32_t& state, const Pack& pack) {
   }
 }
 
-// Runs body(t, team) on a team of up to nt threads (t in [0, team)), the caller being t = 0;
-// the one place that starts threads (see Note [GEMM threads]).
+// Runs body(t, nt) for every t in [0, nt), each call on one of up to nt threads of the pool
+// (the caller among them; all on the caller when the pool is busy), and returns when all are
+// done (see Note [GEMM threads]).
 template <typename Body>
 void on_team(int nt, const Body& body) {
   if (nt <= 1) {
     body(0, 1);
     return;
   }
-#pragma omp parallel num_threads(nt)
-  body(omp_get_thread_num(), omp_get_num_threads());
+  struct Team {
+    const Body* body;
+    int size;
+  } team{&body, nt};
+  const detail::ParallelJob job{
+      [](const void* ctx, int64_t t) {
+        const auto* tm = static_cast<const Team*>(ctx);
+        (*tm->body)(static_cast<int>(t), tm->size);
+      },
+      &team, nt};
+  detail::ThreadPool::instance().run(job, nt);
 }
 
 // One unit: row panels [ir0, ir1) x column panels [q0, q1) of C, every K slice.

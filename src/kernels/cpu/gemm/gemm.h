@@ -3,7 +3,7 @@
 //
 // The implementation is BLIS-style (see Note [GEMM blocking] in gemm.cpp): operands packed
 // into micro-panels, an AVX-512, AVX2 or portable micro-kernel chosen at run time from
-// cpu_features(), OpenMP over micro-tiles, a no-packing path for small products and a fused
+// cpu_features(), ember's thread pool over micro-tiles, a no-packing path for small products and a fused
 // epilogue (beta, bias, ReLU/GELU) applied while the output tile is in registers.
 // Not here: other dtypes (double and 16-bit products stay in kernels/cpu/linalg.cpp), tensors,
 // validation. Like every kernel these functions trust their arguments; the only allocation is
