@@ -12,6 +12,7 @@
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/core/generator.h"
+#include "ember/core/profiler.h"
 #include "ember/data/dataloader.h"
 #include "ember/models/models.h"
 #include "ember/ops/loss.h"
@@ -222,12 +223,24 @@ FitResult fit(const TrainConfig& config, const ClassificationData& data, std::os
     Window epoch_window, log_window;
     int64_t step_in_epoch = 0;
     for (data::Batch& b : loader) {
-      Tensor x = st.normalization.apply(b.input);     // (B,1,28,28)
-      Tensor logits = model->forward(x);              // (B,classes)
-      Tensor loss = cross_entropy(logits, b.target);  // ()
+      // Coarse phases for --profile; the ops inside record their own events.
+      profiler::Scope step_scope("train.step");
+      Tensor logits, loss;
+      {
+        profiler::Scope scope("train.forward");
+        Tensor x = st.normalization.apply(b.input);  // (B,1,28,28)
+        logits = model->forward(x);                  // (B,classes)
+        loss = cross_entropy(logits, b.target);      // ()
+      }
       optimizer->zero_grad();
-      loss.backward();
-      optimizer->step();
+      {
+        profiler::Scope scope("train.backward");
+        loss.backward();
+      }
+      {
+        profiler::Scope scope("train.optimizer_step");
+        optimizer->step();
+      }
       double lr = optimizer->lr(0);
       schedule->after_step();
       ++st.global_step;
@@ -261,8 +274,11 @@ FitResult fit(const TrainConfig& config, const ClassificationData& data, std::os
     double train_rate = epoch_window.samples_per_s();
 
     Clock::time_point eval_start = Clock::now();
-    EvalResult test = evaluate(*model, data.test,
-                               {.batch_size = kEvalBatchSize, .normalization = st.normalization});
+    EvalResult test = [&] {
+      profiler::Scope scope("train.evaluate");
+      return evaluate(*model, data.test,
+                      {.batch_size = kEvalBatchSize, .normalization = st.normalization});
+    }();
     double eval_rate = static_cast<double>(test.num_samples) / seconds_since(eval_start);
     schedule->after_epoch(test.loss);
     test_loss = test.loss;

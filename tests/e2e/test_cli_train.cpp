@@ -138,6 +138,21 @@ TEST_F(CliTrain, QuietPrintsOnlyTheResult) {
   EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(test accuracy: [^\n]*\n)"))) << r.out;
 }
 
+TEST_F(CliTrain, ProfilePrintsOpTimesAllocatorCountersAndWritesATrace) {
+  std::vector<std::string> args = train_args(data_, run_);
+  args.insert(args.end(), {"--quiet", "--profile"});
+  CliRun r = ember(dir_, args);
+  ASSERT_EQ(r.rc, 0) << describe(r);
+  for (const char* needle : {"self ms", "train.step", "train.backward", "train.optimizer_step",
+                             "train.evaluate", "bmm", "allocator (caching): in use",
+                             "cache hits", "chrome trace: "}) {
+    EXPECT_NE(r.out.find(needle), std::string::npos) << needle << "\n" << r.out;
+  }
+  const std::string trace = slurp(run_ + "/trace.json");
+  EXPECT_NE(trace.find("\"traceEvents\":[{"), std::string::npos) << trace.substr(0, 200);
+  EXPECT_NE(trace.find("\"name\":\"train.forward\""), std::string::npos);
+}
+
 TEST_F(CliTrain, BadOptionValuesAreUsageErrors) {
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = train_args(data_, run_);

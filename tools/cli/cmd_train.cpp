@@ -2,17 +2,23 @@
 //
 // With --resume, the run continues with the checkpoint's own config; options given on the
 // command line override it (e.g. --epochs 20 to train longer). Progress is a redrawn bar on
-// a terminal and plain lines otherwise; --quiet leaves only the final line.
+// a terminal and plain lines otherwise; --quiet leaves only the final line. --profile records
+// the run with the profiler and then prints its op table and the allocator's counters and
+// writes a Chrome trace next to the checkpoints.
 #include <unistd.h>
 
 #include <cstdio>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "cli/commands.h"
+#include "ember/core/allocator.h"
+#include "ember/core/profiler.h"
+#include "ember/io/chrome_trace.h"
 #include "ember/models/models.h"
 #include "ember/train/checkpoint.h"
 #include "ember/train/trainer.h"
@@ -36,6 +42,7 @@ struct TrainCommand {
   std::vector<std::pair<CLI::Option*, std::function<void(TrainConfig&)>>> setters;
 
   CLI::Option* out = nullptr;
+  bool profile = false;
 
   template <typename T>
   CLI::Option* option(CLI::App* cmd, const std::string& name, T TrainConfig::*field,
@@ -93,6 +100,8 @@ struct TrainCommand {
            "continue from a checkpoint, or a run directory's last.safetensors");
     option(cmd, "--limit-train", &TrainConfig::limit_train, "use the first N training samples");
     option(cmd, "--limit-test", &TrainConfig::limit_test, "use the first N test samples");
+    cmd->add_flag("--profile", profile,
+                  "print per-op times and allocator counters; write <out>/trace.json");
   }
 
   void run() {
@@ -107,7 +116,16 @@ struct TrainCommand {
     if (given.resume.empty() && out->count() == 0) config.out = "runs/" + config.model;
     config.progress_bar = !config.quiet && isatty(STDOUT_FILENO);
 
+    std::optional<profiler::Guard> recording;
+    if (profile) recording.emplace();
     train::FitResult r = train::fit(config, std::cout);
+    if (profile) {
+      recording.reset();
+      const std::string trace = config.out + "/trace.json";
+      profiler::export_chrome_trace(trace);
+      std::cout << profiler::report() << to_string(allocator_stats()) << "chrome trace: " << trace
+                << " (open in https://ui.perfetto.dev or chrome://tracing)\n";
+    }
     char line[128];
     std::snprintf(line, sizeof(line), "test accuracy: %.4f (best %.4f at epoch %lld)\n",
                   r.test_accuracy, r.best_accuracy, static_cast<long long>(r.best_epoch));
