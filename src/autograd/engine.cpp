@@ -39,6 +39,16 @@ Tensor apply_hooks(const std::vector<GradHook>& hooks, Tensor g) {
   return g;
 }
 
+// True when nothing but `g` refers to its gradient values: the only handle on the only
+// tensor over a storage that holds exactly its elements, contiguously. Such a gradient can
+// become a leaf's .grad as it is (PyTorch's AccumulateGrad steals it the same way), which
+// saves a copy of every parameter's gradient per backward.
+bool owns_its_storage(const Tensor& g) {
+  return g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
+         g.storage_offset() == 0 && !g.grad_fn() &&
+         g.storage()->nbytes() == static_cast<size_t>(g.numel()) * element_size(g.dtype());
+}
+
 struct NodeCompare {
   bool operator()(const Node* a, const Node* b) const { return a->sequence_nr < b->sequence_nr; }
 };
@@ -69,8 +79,8 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_grads
   // Seed: leaves directly, nodes through their gradient buffers.
   std::unordered_map<Node*, Grads> buffers;
   std::vector<Node*> root_nodes;
-  auto store_leaf = [&](TensorImpl* leaf, const Tensor& g) {
-    Tensor gg = apply_hooks(leaf->hooks, g);
+  auto store_leaf = [&](TensorImpl* leaf, Tensor g) {
+    Tensor gg = apply_hooks(leaf->hooks, std::move(g));
     if (capture != nullptr) {
       auto it = capture->leaves.find(leaf);
       if (it != capture->leaves.end()) {
@@ -79,8 +89,13 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_grads
       return;
     }
     if (!leaf->grad.defined()) {
-      // Own the gradient: g may alias another gradient (add passes one tensor to both inputs).
-      leaf->grad = options.create_graph ? gg.clone() : gg.detach().clone();
+      // Own the gradient: g may alias another gradient (add passes one tensor to both inputs)
+      // unless nothing else refers to it.
+      if (!options.create_graph && owns_its_storage(gg)) {
+        leaf->grad = std::move(gg);
+      } else {
+        leaf->grad = options.create_graph ? gg.clone() : gg.detach().clone();
+      }
     } else {
       leaf->grad = options.create_graph ? add(leaf->grad, gg) : add(leaf->grad, gg.detach());
     }
@@ -191,7 +206,7 @@ void run(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_grads
                     " (shape ", shape_str(g.sizes()), ")");
       }
       if (e.leaf) {
-        store_leaf(e.leaf.get(), g);
+        store_leaf(e.leaf.get(), std::move(g));
         continue;
       }
       Node* next = e.fn.get();

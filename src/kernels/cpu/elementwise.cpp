@@ -156,6 +156,21 @@ void where(const Tensor& cond, const Tensor& a, const Tensor& b, Tensor& out) {
     T* po = out.data<T>();
     for_each_row<4>(out.sizes(), {&cond.strides(), &a.strides(), &b.strides(), &out.strides()},
                     kCheap, [&](Offsets<4> off, int64_t n, Offsets<4> st) {
+                      const bool* c = pc + off[0];
+                      const T* x = pa + off[1];
+                      const T* y = pb + off[2];
+                      T* o = po + off[3];
+                      // Contiguous, or with a broadcast scalar for b (relu's backward,
+                      // masked_fill): loops the compiler vectorises.
+                      if (st[0] == 1 && st[1] == 1 && st[3] == 1 && st[2] == 1) {
+                        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : y[i];
+                        return;
+                      }
+                      if (st[0] == 1 && st[1] == 1 && st[3] == 1 && st[2] == 0) {
+                        const T yv = *y;
+                        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : yv;
+                        return;
+                      }
                       for (int64_t i = 0; i < n; ++i) {
                         po[off[3] + i * st[3]] = pc[off[0] + i * st[0]] ? pa[off[1] + i * st[1]]
                                                                         : pb[off[2] + i * st[2]];

@@ -78,38 +78,87 @@ std::vector<Span> adaptive_spans(int64_t size, int64_t out) {
   return spans;
 }
 
+// The output columns [lo, hi) whose windows lie wholly inside the input row (no padding
+// taps): there the column loop needs no clipping and vectorises.
+struct Interior {
+  int64_t lo, hi;
+};
+
+Interior interior_columns(const std::vector<Taps>& tw, int64_t kernel) {
+  Interior c{0, 0};
+  const int64_t n = static_cast<int64_t>(tw.size());
+  while (c.lo < n && (tw[c.lo].k_lo != 0 || tw[c.lo].k_hi != kernel)) ++c.lo;
+  c.hi = c.lo;
+  while (c.hi < n && tw[c.hi].k_lo == 0 && tw[c.hi].k_hi == kernel) ++c.hi;
+  return c;
+}
+
+// One output of a max window, every tap clipped: the first tap inside the window wins ties,
+// NaN wins over numbers, and an all-padding window is -inf with index -1.
+template <typename T>
+void max_window(const T* xp, const Taps& h, const Taps& w, int64_t W, const Pool2dArgs& a, T& y,
+                int64_t& index_out) {
+  T best = -std::numeric_limits<T>::infinity();
+  int64_t best_index = -1;
+  if (h.k_lo < h.k_hi && w.k_lo < w.k_hi) {
+    best_index = (h.start + h.k_lo * a.dilation_h) * W + w.start + w.k_lo * a.dilation_w;
+    best = xp[best_index];
+  }
+  for (int64_t kh = h.k_lo; kh < h.k_hi; ++kh) {
+    const int64_t row = (h.start + kh * a.dilation_h) * W;
+    for (int64_t kw = w.k_lo; kw < w.k_hi; ++kw) {
+      const int64_t index = row + w.start + kw * a.dilation_w;
+      const T v = xp[index];
+      // Selects rather than a branch: which tap wins is data-dependent.
+      const bool take = (v > best) | (v != v);
+      best = take ? v : best;
+      best_index = take ? index : best_index;
+    }
+  }
+  y = best;
+  index_out = best_index;
+}
+
+// Note [Max pool interior]
+// In a row of outputs, the columns whose windows need no clipping are computed tap by tap
+// across the whole row (the output row holds the running maxima and their indices), so the
+// innermost loop runs over output columns with a fixed input stride and vectorises. Taps are
+// visited in the same order as in max_window, so ties and NaNs resolve identically.
 template <typename T>
 void max_pool2d_loop(const T* x, T* y, int64_t* indices, const PoolShape& s, const Pool2dArgs& a) {
   const auto th = window_taps(s.H, s.OH, a.kernel_h, a.stride_h, a.pad_h, a.dilation_h);
   const auto tw = window_taps(s.W, s.OW, a.kernel_w, a.stride_w, a.pad_w, a.dilation_w);
+  const Interior mid = interior_columns(tw, a.kernel_w);
   parallel_for(0, s.planes, s.OH * s.OW * a.kernel_h * a.kernel_w, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       const T* xp = x + p * s.H * s.W;
-      T* yp = y + p * s.OH * s.OW;
-      int64_t* ip = indices + p * s.OH * s.OW;
       for (int64_t oh = 0; oh < s.OH; ++oh) {
         const Taps& h = th[oh];
+        T* yr = y + (p * s.OH + oh) * s.OW;
+        int64_t* ir = indices + (p * s.OH + oh) * s.OW;
+        const Interior fast = h.k_lo < h.k_hi ? mid : Interior{0, 0};
         for (int64_t ow = 0; ow < s.OW; ++ow) {
-          const Taps& w = tw[ow];
-          T best = -std::numeric_limits<T>::infinity();
-          int64_t best_index = -1;
-          if (h.k_lo < h.k_hi && w.k_lo < w.k_hi) {
-            best_index = (h.start + h.k_lo * a.dilation_h) * s.W + w.start + w.k_lo * a.dilation_w;
-            best = xp[best_index];
-          }
-          for (int64_t kh = h.k_lo; kh < h.k_hi; ++kh) {
-            const int64_t row = (h.start + kh * a.dilation_h) * s.W;
-            for (int64_t kw = w.k_lo; kw < w.k_hi; ++kw) {
-              const int64_t index = row + w.start + kw * a.dilation_w;
+          if (ow == fast.lo) ow = fast.hi;
+          if (ow < s.OW) max_window(xp, h, tw[ow], s.W, a, yr[ow], ir[ow]);
+        }
+        if (fast.lo == fast.hi) continue;
+        const int64_t first_row = (h.start + h.k_lo * a.dilation_h) * s.W - a.pad_w;
+        for (int64_t ow = fast.lo; ow < fast.hi; ++ow) {
+          ir[ow] = first_row + ow * a.stride_w;
+          yr[ow] = xp[ir[ow]];
+        }
+        for (int64_t kh = h.k_lo; kh < h.k_hi; ++kh) {
+          const int64_t row = (h.start + kh * a.dilation_h) * s.W - a.pad_w;
+          for (int64_t kw = 0; kw < a.kernel_w; ++kw) {
+            const int64_t tap = row + kw * a.dilation_w;
+            for (int64_t ow = fast.lo; ow < fast.hi; ++ow) {
+              const int64_t index = tap + ow * a.stride_w;
               const T v = xp[index];
-              // Selects rather than a branch: which tap wins is data-dependent.
-              const bool take = (v > best) | (v != v);
-              best = take ? v : best;
-              best_index = take ? index : best_index;
+              const bool take = (v > yr[ow]) | (v != v);
+              yr[ow] = take ? v : yr[ow];
+              ir[ow] = take ? index : ir[ow];
             }
           }
-          yp[oh * s.OW + ow] = best;
-          ip[oh * s.OW + ow] = best_index;
         }
       }
     }
