@@ -71,7 +71,11 @@ void im2col(const T* x, T* col, const ConvShape& s, const Conv2dArgs& a) noexcep
           T* r = row + oh * s.OW;
           const T* xr = xc + (oh * a.stride_h + off_h) * s.W;
           std::fill(r, r + rw.lo, T(0));
-          for (int64_t ow = rw.lo; ow < rw.hi; ++ow) r[ow] = xr[ow * a.stride_w + off_w];
+          if (a.stride_w == 1) {
+            std::copy(xr + rw.lo + off_w, xr + rw.hi + off_w, r + rw.lo);
+          } else {
+            for (int64_t ow = rw.lo; ow < rw.hi; ++ow) r[ow] = xr[ow * a.stride_w + off_w];
+          }
           std::fill(r + rw.hi, r + s.OW, T(0));
         }
         std::fill(row + rh.hi * s.OW, row + P, T(0));
@@ -97,7 +101,11 @@ void col2im(const T* col, T* dx, const ConvShape& s, const Conv2dArgs& a) noexce
         for (int64_t oh = rh.lo; oh < rh.hi; ++oh) {
           T* dxr = dxc + (oh * a.stride_h + off_h) * s.W;
           const T* r = row + oh * s.OW;
-          for (int64_t ow = rw.lo; ow < rw.hi; ++ow) dxr[ow * a.stride_w + off_w] += r[ow];
+          if (a.stride_w == 1) {
+            for (int64_t ow = rw.lo; ow < rw.hi; ++ow) dxr[ow + off_w] += r[ow];
+          } else {
+            for (int64_t ow = rw.lo; ow < rw.hi; ++ow) dxr[ow * a.stride_w + off_w] += r[ow];
+          }
         }
       }
     }
@@ -109,7 +117,10 @@ void col2im(const T* col, T* dx, const ConvShape& s, const Conv2dArgs& a) noexce
 // output plane is a weighted sum of KH * KW shifted copies of one input plane. im2col +
 // GEMM would copy the input KH * KW times to multiply by a single weight row, so these
 // three kernels walk the planes directly, one tap at a time, over the output range whose
-// tap lands inside the input (no bounds checks in the inner loops).
+// tap lands inside the input (no bounds checks in the inner loops; unit-stride rows get a
+// loop of their own, which the compiler vectorises). A single group (C == 1, G == 1) stays on
+// im2col + GEMM: there all OC output planes read one column matrix and the GEMM computes them
+// together.
 
 // x (N, C, H, W), w (OC, 1, KH, KW) -> y (N, OC, OH, OW), overwritten.
 template <typename T>
@@ -131,8 +142,12 @@ void depthwise_forward(const T* x, const T* w, T* y, const ConvShape& s, const C
           for (int64_t oh = rh.lo; oh < rh.hi; ++oh) {
             const T* xr = xp + (oh * a.stride_h + off_h) * s.W;
             T* yr = yp + oh * s.OW;
-            for (int64_t ow = rw.lo; ow < rw.hi; ++ow) {
-              yr[ow] += wv * xr[ow * a.stride_w + off_w];
+            if (a.stride_w == 1) {
+              for (int64_t ow = rw.lo; ow < rw.hi; ++ow) yr[ow] += wv * xr[ow + off_w];
+            } else {
+              for (int64_t ow = rw.lo; ow < rw.hi; ++ow) {
+                yr[ow] += wv * xr[ow * a.stride_w + off_w];
+              }
             }
           }
         }
@@ -164,8 +179,12 @@ void depthwise_backward_input(const T* dy, const T* w, T* dx, const ConvShape& s
             for (int64_t oh = rh.lo; oh < rh.hi; ++oh) {
               T* dxr = dxp + (oh * a.stride_h + off_h) * s.W;
               const T* dyr = dyp + oh * s.OW;
-              for (int64_t ow = rw.lo; ow < rw.hi; ++ow) {
-                dxr[ow * a.stride_w + off_w] += wv * dyr[ow];
+              if (a.stride_w == 1) {
+                for (int64_t ow = rw.lo; ow < rw.hi; ++ow) dxr[ow + off_w] += wv * dyr[ow];
+              } else {
+                for (int64_t ow = rw.lo; ow < rw.hi; ++ow) {
+                  dxr[ow * a.stride_w + off_w] += wv * dyr[ow];
+                }
               }
             }
           }
@@ -287,7 +306,7 @@ void conv2d_backward_weight_loop(const T* dy, const T* x, T* dw, const ConvShape
 void conv2d(const Tensor& x, const Tensor& w, Tensor& y, const Conv2dArgs& a) {
   const ConvShape s = kernels::conv_shape(x.sizes(), w.sizes(), y.sizes(), a.groups);
   dispatch_floating(x.dtype(), "conv2d", [&]<typename T>() {
-    if (s.Cg() == 1) {
+    if (s.Cg() == 1 && s.G > 1) {
       depthwise_forward(x.data<T>(), w.data<T>(), y.data<T>(), s, a);
     } else {
       conv2d_loop(x.data<T>(), w.data<T>(), y.data<T>(), s, a);
@@ -298,7 +317,7 @@ void conv2d(const Tensor& x, const Tensor& w, Tensor& y, const Conv2dArgs& a) {
 void conv2d_backward_input(const Tensor& dy, const Tensor& w, Tensor& dx, const Conv2dArgs& a) {
   const ConvShape s = kernels::conv_shape(dx.sizes(), w.sizes(), dy.sizes(), a.groups);
   dispatch_floating(dy.dtype(), "conv2d_backward_input", [&]<typename T>() {
-    if (s.Cg() == 1) {
+    if (s.Cg() == 1 && s.G > 1) {
       depthwise_backward_input(dy.data<T>(), w.data<T>(), dx.data<T>(), s, a);
     } else {
       conv2d_backward_input_loop(dy.data<T>(), w.data<T>(), dx.data<T>(), s, a);
@@ -309,7 +328,7 @@ void conv2d_backward_input(const Tensor& dy, const Tensor& w, Tensor& dx, const 
 void conv2d_backward_weight(const Tensor& dy, const Tensor& x, Tensor& dw, const Conv2dArgs& a) {
   const ConvShape s = kernels::conv_shape(x.sizes(), dw.sizes(), dy.sizes(), a.groups);
   dispatch_floating(dy.dtype(), "conv2d_backward_weight", [&]<typename T>() {
-    if (s.Cg() == 1) {
+    if (s.Cg() == 1 && s.G > 1) {
       depthwise_backward_weight(dy.data<T>(), x.data<T>(), dw.data<T>(), s, a);
     } else {
       conv2d_backward_weight_loop(dy.data<T>(), x.data<T>(), dw.data<T>(), s, a);
