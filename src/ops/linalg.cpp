@@ -31,6 +31,10 @@ std::string shapes_str(const Tensor& a, const Tensor& b) {
   return "a.shape=" + shape_str(a.sizes()) + ", b.shape=" + shape_str(b.sizes());
 }
 
+// True when the matrices of t (B, R, C) are stored column by column: t is a transposed view
+// of a row-major tensor, as weight.t() in linear.
+bool is_column_major(const Tensor& t) { return t.stride(1) == 1 && t.stride(2) == t.size(1); }
+
 // a (B, M, K) @ b (B, K, N), shapes already checked. Mixed float dtypes promote; 16-bit
 // floats compute in float32 (Note [16-bit compute] in elementwise.cpp).
 Tensor bmm_checked(const Tensor& a, const Tensor& b) {
@@ -52,10 +56,23 @@ Tensor bmm_checked(const Tensor& a, const Tensor& b) {
     Tensor sb = needs_a ? b : Tensor();
     autograd::record(
         "bmm", {a, b}, out,
-        [sa, sb, needs_a, needs_b, a_dtype = a.dtype(), b_dtype = b.dtype()](const Tensor& g) {
+        // Each gradient is computed in its input's layout (as PyTorch's mm backward): for a
+        // column-major input, the transposed product, viewed back. linear's weight.t() then
+        // gets a gradient whose transpose is contiguous, which becomes weight.grad without
+        // a copy.
+        [sa, sb, needs_a, needs_b, a_cols = is_column_major(a), b_cols = is_column_major(b),
+         a_dtype = a.dtype(), b_dtype = b.dtype()](const Tensor& g) {
           Grads r(2);
-          if (needs_a) r[0] = bmm_checked(g, sb.transpose(1, 2)).to(a_dtype);
-          if (needs_b) r[1] = bmm_checked(sa.transpose(1, 2), g).to(b_dtype);
+          if (needs_a) {
+            r[0] = a_cols ? bmm_checked(sb, g.transpose(1, 2)).transpose(1, 2)
+                          : bmm_checked(g, sb.transpose(1, 2));
+            r[0] = r[0].to(a_dtype);
+          }
+          if (needs_b) {
+            r[1] = b_cols ? bmm_checked(g.transpose(1, 2), sa).transpose(1, 2)
+                          : bmm_checked(sa.transpose(1, 2), g);
+            r[1] = r[1].to(b_dtype);
+          }
           return r;
         },
         {sa, sb});
