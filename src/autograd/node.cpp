@@ -28,6 +28,26 @@ Edge edge_of(const Tensor& t) {
 }  // namespace
 
 bool is_grad_enabled() { return grad_enabled; }
+
+SavedOutput::SavedOutput(const Tensor& out)
+    : data_(out.defined() ? out.detach() : Tensor()), binding_(std::make_shared<Binding>()) {}
+
+void SavedOutput::bind(const Tensor& out) const {
+  if (!binding_ || !out.defined() || !out.grad_fn()) return;
+  binding_->node = out.grad_fn();
+  binding_->output_nr = out.impl()->output_nr;
+}
+
+Tensor SavedOutput::get() const {
+  if (!data_.defined() || !grad_enabled || !binding_) return data_;
+  std::shared_ptr<Node> node = binding_->node.lock();
+  if (!node) return data_;
+  Tensor t = as_strided_view(data_, data_.sizes(), data_.strides(), data_.storage_offset());
+  t.impl()->requires_grad = true;
+  t.impl()->grad_fn = std::move(node);
+  t.impl()->output_nr = binding_->output_nr;
+  return t;
+}
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
 bool is_anomaly_enabled() { return anomaly_enabled; }
 void set_anomaly_enabled(bool enabled) { anomaly_enabled = enabled; }

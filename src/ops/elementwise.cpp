@@ -90,12 +90,13 @@ Tensor unary(const char* name, const kernels::KernelTable<kernels::UnaryKernel>&
     out = unary_forward(name, table, x, domain, args);
   }
   if (autograd::needs_grad(x)) {
-    // y is saved without its grad_fn (no reference cycle); unread tensors are not kept.
+    // Unread tensors are not kept; y is a SavedOutput (no reference cycle).
     Tensor sx = (saves & kSavesX) ? x : Tensor();
-    Tensor sy = (saves & kSavesY) ? out.detach() : Tensor();
+    autograd::SavedOutput sy((saves & kSavesY) ? out : Tensor());
     autograd::record(
-        name, {x}, out, [sx, sy, grad](const Tensor& g) { return Grads{grad(g, sx, sy)}; },
-        {sx, sy});
+        name, {x}, out, [sx, sy, grad](const Tensor& g) { return Grads{grad(g, sx, sy.get())}; },
+        {sx, sy.data()});
+    sy.bind(out);
   }
   return out;
 }
@@ -159,19 +160,20 @@ Tensor binary(const char* name, const kernels::KernelTable<kernels::BinaryKernel
   if (is_floating(out.dtype()) && autograd::any_needs_grad({a, b})) {
     Tensor sa = (saves & kSavesA) ? a : Tensor();
     Tensor sb = (saves & kSavesB) ? b : Tensor();
-    Tensor sy = (saves & kSavesOut) ? out.detach() : Tensor();
+    autograd::SavedOutput sy((saves & kSavesOut) ? out : Tensor());
     Needs needs{autograd::needs_grad(a), autograd::needs_grad(b)};
     autograd::record(
         name, {a, b}, out,
         [sa, sb, sy, needs, grad, a_shape = a.sizes(), b_shape = b.sizes(), a_dtype = a.dtype(),
          b_dtype = b.dtype()](const Tensor& g) {
-          auto [da, db] = grad(g, sa, sb, sy, needs);
+          auto [da, db] = grad(g, sa, sb, sy.get(), needs);
           Grads r(2);
           if (needs.a && da.defined()) r[0] = sum_to(da, a_shape).to(a_dtype);
           if (needs.b && db.defined()) r[1] = sum_to(db, b_shape).to(b_dtype);
           return r;
         },
-        {sa, sb, sy});
+        {sa, sb, sy.data()});
+    sy.bind(out);
   }
   return out;
 }

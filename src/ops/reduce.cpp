@@ -355,13 +355,15 @@ Tensor softmax(const Tensor& x, int64_t dim) {
   int64_t d = normalize_dim(dim, x.dim(), "softmax");
   Tensor out = run_along_dim(kernels::softmax, x, d, x.dtype());
   if (autograd::needs_grad(x)) {
-    Tensor y = out.detach();
+    autograd::SavedOutput saved(out);
     autograd::record("softmax", {x}, out,
-                     [y, d](const Tensor& g) {
+                     [saved, d](const Tensor& g) {
+                       Tensor y = saved.get();
                        Tensor gy = g * y;
                        return Grads{gy - y * sum(gy, {d}, {.keepdim = true})};
                      },
-                     {y});
+                     {saved.data()});
+    saved.bind(out);
   }
   return out;
 }
@@ -371,11 +373,14 @@ Tensor log_softmax(const Tensor& x, int64_t dim) {
   int64_t d = normalize_dim(dim, x.dim(), "log_softmax");
   Tensor out = run_along_dim(kernels::log_softmax, x, d, x.dtype());
   if (autograd::needs_grad(x)) {
-    Tensor y = out.detach();
+    autograd::SavedOutput saved(out);
     autograd::record(
         "log_softmax", {x}, out,
-        [y, d](const Tensor& g) { return Grads{g - exp(y) * sum(g, {d}, {.keepdim = true})}; },
-        {y});
+        [saved, d](const Tensor& g) {
+          return Grads{g - exp(saved.get()) * sum(g, {d}, {.keepdim = true})};
+        },
+        {saved.data()});
+    saved.bind(out);
   }
   return out;
 }

@@ -65,4 +65,32 @@ void record(const char* name, const std::vector<Tensor>& inputs,
 void record(const char* name, const std::vector<Tensor>& inputs, const Tensor& output,
             SingleBackwardFn fn, const std::vector<Tensor>& saved = {});
 
+/// An op's own output saved for its backward (exp's backward reads exp(x)). Saving the output
+/// tensor itself would make a reference cycle (output -> node -> backward -> output), so the
+/// values are kept detached and the node weakly: call bind(output) after record(). Under
+/// create_graph, get() reattaches the node, so that differentiating the backward again also
+/// differentiates through the saved output (without it, second derivatives such as
+/// d2/dx2 exp(x) would miss that term and be silently wrong).
+class SavedOutput {
+ public:
+  SavedOutput() = default;
+  /// Saves out's values (undefined stays undefined).
+  explicit SavedOutput(const Tensor& out);
+  /// Remembers the node that record() attached to out (no-op when nothing was recorded). The
+  /// copies already captured by the backward closure see it too.
+  void bind(const Tensor& out) const;
+  /// The detached values: what record()'s `saved` list version-checks.
+  const Tensor& data() const { return data_; }
+  /// The values; while grad mode is on, as an output of the (still alive) node.
+  Tensor get() const;
+
+ private:
+  struct Binding {
+    std::weak_ptr<Node> node;
+    uint32_t output_nr = 0;
+  };
+  Tensor data_;
+  std::shared_ptr<Binding> binding_;  // shared by the copies
+};
+
 }  // namespace ember::autograd

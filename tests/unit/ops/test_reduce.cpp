@@ -116,10 +116,8 @@ TEST(Reduce, NormAndStdHaveZeroGradientAtZeroAsPyTorch) {
 }
 
 // Backward rules are written with ember ops, so they differentiate again: gradcheck the
-// first derivative (computed with create_graph) of each op. Not listed: softmax,
-// log_softmax and logsumexp (through exp), whose rules read their own output, saved
-// detached so that it does not keep its node alive: a second derivative misses the path
-// through that output.
+// first derivative (computed with create_graph) of each op. softmax, log_softmax and
+// logsumexp, whose rules read their own output, are in Engine.SecondDerivativeFlowsThroughSavedOutputs.
 TEST(Reduce, BackwardRulesAreThemselvesDifferentiable) {
   std::vector<std::pair<std::string, std::function<Tensor(const Tensor&)>>> ops = {
       {"sum", [](const Tensor& x) { return sum(x * x, {1}); }},
