@@ -1,6 +1,7 @@
 // MNIST loading: find the four IDX files, validate what they hold, convert to training dtypes.
 #include "ember/data/mnist.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/parallel_for.h"
@@ -24,6 +25,13 @@ std::string find_idx(const fs::path& dir, const std::string& name) {
               " exists");
 }
 
+// Division, not multiplication by 1/255, so the values equal torchvision's float().div(255).
+void unit_float(const uint8_t* pixels, int64_t n, float* out) {
+  parallel_for(0, n, 1, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) out[i] = static_cast<float>(pixels[i]) / 255.0f;
+  });
+}
+
 struct IdxFile {
   std::vector<uint8_t> bytes;  // decompressed
   detail::IdxLayout layout;
@@ -42,7 +50,7 @@ IdxFile read_uint8_idx(const std::string& path, size_t ndims, const char* what) 
 
 }  // namespace
 
-MnistData load_mnist(const std::string& dir, MnistSplit split) {
+MnistData load_mnist(const std::string& dir, MnistSplit split, MnistPixels pixels_as) {
   EMBER_CHECK_IO(fs::is_directory(dir), "load_mnist: ", dir, " is not a directory");
   std::string prefix = split == MnistSplit::train ? "train" : "t10k";
   std::string images_path = find_idx(dir, prefix + "-images-idx3-ubyte");
@@ -55,17 +63,28 @@ MnistData load_mnist(const std::string& dir, MnistSplit split) {
                  N, " images in ", images_path, " and ", labels.layout.shape[0], " labels in ",
                  labels_path);
 
-  MnistData data{empty({N, 1, H, W}), empty({N}, {.dtype = DType::int64})};
+  const bool raw = pixels_as == MnistPixels::raw_uint8;
+  MnistData data{empty({N, 1, H, W}, {.dtype = raw ? DType::uint8 : DType::float32}),
+                 empty({N}, {.dtype = DType::int64})};
   const uint8_t* pixels = images.bytes.data() + images.layout.header_bytes;
-  float* out = data.images.data<float>();
-  // Division, not multiplication by 1/255, so the values equal torchvision's float().div(255).
-  parallel_for(0, data.images.numel(), 1, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) out[i] = static_cast<float>(pixels[i]) / 255.0f;
-  });
+  if (raw) {
+    std::copy(pixels, pixels + data.images.numel(), data.images.data<uint8_t>());
+  } else {
+    unit_float(pixels, data.images.numel(), data.images.data<float>());
+  }
   const uint8_t* l = labels.bytes.data() + labels.layout.header_bytes;
   int64_t* targets = data.labels.data<int64_t>();
   for (int64_t i = 0; i < N; ++i) targets[i] = l[i];
   return data;
+}
+
+Tensor pixels_to_unit_float(const Tensor& pixels) {
+  EMBER_CHECK_DTYPE(pixels.dtype() == DType::uint8,
+                    "pixels_to_unit_float: expected uint8 pixels, got ", pixels.dtype());
+  Tensor p = pixels.contiguous();
+  Tensor out = empty(p.sizes());
+  unit_float(p.data<uint8_t>(), p.numel(), out.data<float>());
+  return out;
 }
 
 MnistDataset::MnistDataset(const std::string& dir, MnistSplit split)

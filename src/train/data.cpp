@@ -27,15 +27,17 @@ void check_labels(const Tensor& labels, const std::string& dir, const char* spli
   }
 }
 
-// Mean and (population) standard deviation of every pixel, accumulated in double.
-Normalization statistics(const Tensor& images) {
-  const float* p = images.data<float>();
-  int64_t n = images.numel();
+// Mean and (population) standard deviation of every pixel in [0, 1] (uint8 pixels / 255 in
+// float32, the values the model sees), accumulated in double.
+Normalization statistics(const Tensor& pixels) {
+  const uint8_t* p = pixels.data<uint8_t>();
+  int64_t n = pixels.numel();
   if (n == 0) return {};
   double sum = 0, sum_sq = 0;
   for (int64_t i = 0; i < n; ++i) {
-    sum += p[i];
-    sum_sq += static_cast<double>(p[i]) * p[i];
+    const float v = static_cast<float>(p[i]) / 255.0f;
+    sum += v;
+    sum_sq += static_cast<double>(v) * v;
   }
   double mean = sum / static_cast<double>(n);
   double var = sum_sq / static_cast<double>(n) - mean * mean;
@@ -44,7 +46,9 @@ Normalization statistics(const Tensor& images) {
 
 }  // namespace
 
-Tensor Normalization::apply(const Tensor& x) const { return (x - mean) / std; }
+Tensor Normalization::apply(const Tensor& x) const {
+  return ((x.dtype() == DType::uint8 ? data::pixels_to_unit_float(x) : x) - mean) / std;
+}
 
 std::string resolve_data_dir(const std::string& data) {
   if (data == "fashion-mnist") return data::fashion_mnist_dir();
@@ -57,11 +61,14 @@ ClassificationData load_classification_data(const std::string& data,
                                             const LoadDataOptions& options) {
   ClassificationData out;
   out.dir = resolve_data_dir(data);
-  data::MnistData test = data::load_mnist(out.dir, data::MnistSplit::test);
+  // uint8 pixels: a quarter of float32's memory; batches become floats in Normalization.
+  data::MnistData test =
+      data::load_mnist(out.dir, data::MnistSplit::test, data::MnistPixels::raw_uint8);
   check_labels(test.labels, out.dir, "test");
   out.test = make_split(test, options.limit_test);
   if (options.load_train) {
-    data::MnistData train = data::load_mnist(out.dir, data::MnistSplit::train);
+    data::MnistData train =
+        data::load_mnist(out.dir, data::MnistSplit::train, data::MnistPixels::raw_uint8);
     check_labels(train.labels, out.dir, "train");
     out.normalization = statistics(train.images);
     out.train = make_split(train, options.limit_train);

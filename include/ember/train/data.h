@@ -1,8 +1,9 @@
 // The data of an image-classification run: the MNIST-format train and test splits, the
 // normalisation the model sees, and the class names.
 //
-// Images stay in [0, 1] inside the datasets (augmentation pads with black, as torchvision's
-// RandomCrop before Normalize); Normalization is applied to each batch by the Trainer and by
+// Images stay uint8 pixels inside the datasets (a quarter of float32's memory; augmentation
+// pads with black, as torchvision's RandomCrop before ToTensor and Normalize); Normalization
+// turns each batch into floats, pixel / 255, and normalises them, in the Trainer and in
 // evaluate(), with the training split's statistics, which checkpoints keep so that `ember
 // eval` normalises exactly as training did.
 #pragma once
@@ -22,7 +23,8 @@ struct Normalization {
   double mean = 0.0;
   double std = 1.0;
 
-  /// x (N,C,H,W) float32 -> the same shape, a new tensor.
+  /// x (N,C,H,W) uint8 pixels (divided by 255 first) or float32 in [0, 1] -> float32 of the
+  /// same shape, a new tensor.
   Tensor apply(const Tensor& x) const;
 };
 

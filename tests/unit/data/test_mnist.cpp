@@ -77,6 +77,22 @@ TEST(LoadMnist, PixelValuesSpanZeroToOne) {
   EXPECT_EQ(got[2], 0.2f);
 }
 
+// raw_uint8 keeps the stored bytes; pixels_to_unit_float turns them into exactly the floats
+// of the default load.
+TEST(LoadMnist, RawPixelsConvertToTheUnitFloatImages) {
+  TempDir tmp;
+  tmp.write("train-images-idx3-ubyte", images_file(kN));
+  tmp.write("train-labels-idx1-ubyte", labels_file(kN));
+  MnistData raw = load_mnist(tmp.dir(), MnistSplit::train, MnistPixels::raw_uint8);
+  ASSERT_EQ(raw.images.dtype(), DType::uint8);
+  ASSERT_EQ(raw.images.sizes(), (Shape{kN, 1, 28, 28}));
+  EXPECT_EQ(raw.images.to_vector<uint8_t>(), pixels(kN));
+  Tensor converted = pixels_to_unit_float(raw.images);
+  EXPECT_EQ(converted.to_vector<float>(),
+            load_mnist(tmp.dir(), MnistSplit::train).images.to_vector<float>());
+  EXPECT_THROW(pixels_to_unit_float(converted), DTypeError);
+}
+
 TEST(LoadMnist, PrefersTheRawFileWhenBothExist) {
   TempDir tmp;
   tmp.write("train-images-idx3-ubyte", images_file(kN));
