@@ -44,12 +44,27 @@ CASES = {
     "batch_norm_train_batch_of_2": _batch_norm_train(0.1, 1e-5),
     "batch_norm_train_grad_4d": lambda x, rm, rv, w, b: F.batch_norm(
         x, rm.clone(), rv.clone(), w, b, training=True),
+    "batch_norm_train_4d_long_rows": _batch_norm_train(0.1, 1e-5),
+    "batch_norm_train_3d_one_channel": _batch_norm_train(0.2, 1e-5),
+    "batch_norm_train_grad_2d": lambda x, rm, rv, w, b: F.batch_norm(
+        x, rm.clone(), rv.clone(), w, b, training=True),
+    "batch_norm_train_grad_3d_one_channel": lambda x, rm, rv, w, b: F.batch_norm(
+        x, rm.clone(), rv.clone(), w, b, training=True),
+    "batch_norm_train_grad_batch_of_1": lambda x, rm, rv, w, b: F.batch_norm(
+        x, rm.clone(), rv.clone(), w, b, training=True),
+    "batch_norm_train_grad_weight_only": lambda x, rm, rv, w: F.batch_norm(
+        x, rm.clone(), rv.clone(), w, None, training=True),
+    "batch_norm_train_grad_bias_only_no_stats": lambda x, b: F.batch_norm(
+        x, None, None, None, b, training=True, eps=1e-3),
+    "batch_norm_train_empty": _batch_norm_train(0.1, 1e-5),
     # ember uses batch statistics when there are no running ones, as BatchNorm with
     # track_running_stats=False (which calls F.batch_norm with training=True).
     "batch_norm_no_running_stats": lambda x, w, b: F.batch_norm(x, None, None, w, b,
                                                                 training=True),
     "batch_norm_eval_2d": lambda x, rm, rv, w, b: F.batch_norm(x, rm, rv, w, b),
     "batch_norm_eval_4d_no_affine": lambda x, rm, rv: F.batch_norm(x, rm, rv),
+    "batch_norm_eval_4d_long_rows": lambda x, rm, rv, w, b: F.batch_norm(x, rm, rv, w, b,
+                                                                         eps=1e-2),
     "batch_norm_eval_single_value": lambda x, rm, rv, w, b: F.batch_norm(x, rm, rv, w, b),
     "group_norm_1_groups": lambda x, w, b: F.group_norm(x, 1, w, b),
     "group_norm_3_groups": lambda x, w, b: F.group_norm(x, 3, w, b),

@@ -125,6 +125,14 @@ struct GeluOp {
     return static_cast<T>(0.5) * x * (T(1) + std::erf(x * static_cast<T>(0.7071067811865476)));
   }
 };
+/// x * sigmoid(x), written x / (1 + exp(-x)) as PyTorch's CPU kernel: no overflow for either
+/// sign (exp(-x) = inf gives -0 for very negative x).
+struct SiluOp {
+  template <typename T>
+  static T apply(T x, const ScalarArgs&) {
+    return x / (T(1) + std::exp(-x));
+  }
+};
 /// a = beta, b = threshold.
 struct SoftplusOp {
   template <typename T>
@@ -184,6 +192,16 @@ struct GeluBackwardOp {
     T cdf = static_cast<T>(0.5) * (T(1) + std::erf(x * static_cast<T>(0.7071067811865476)));
     T pdf = std::exp(static_cast<T>(-0.5) * x * x) * static_cast<T>(0.3989422804014327);
     return g * (cdf + x * pdf);
+  }
+};
+
+/// d silu(x) / dx times the incoming gradient g: g s (1 + x (1 - s)), s = sigmoid(x), as
+/// PyTorch's silu_backward.
+struct SiluBackwardOp {
+  template <typename T>
+  static T apply(T g, T x, const ScalarArgs&) {
+    const T s = T(1) / (T(1) + std::exp(-x));
+    return g * s * (T(1) + x * (T(1) - s));
   }
 };
 

@@ -18,6 +18,7 @@ void register_interpolate();
 namespace ember::cpu {
 void register_kernels();
 void register_elementwise();
+void register_activation();
 void register_reduce();
 void register_shape();
 void register_nn();

@@ -15,6 +15,31 @@ using LayerNormBackwardKernel = void(const Tensor& dout, const Tensor& x, const 
                                      const Tensor& rstd, const Tensor& weight, Tensor& dx,
                                      Tensor& dweight, Tensor& dbias);
 
+struct BatchNormArgs {
+  bool training = true;  // statistics of the batch (written) or given ones (read)
+  double eps = 1e-5;
+};
+/// x (N, C, S) contiguous, S the product of the spatial dims (1 for an (N, C) input);
+/// weight, bias (C) or undefined -> out (N, C, S) overwritten; invstd (C) overwritten with
+/// 1 / sqrt(var + eps).
+///   training: mean, var (C) overwritten with the batch mean and biased batch variance;
+///   eval:     mean, var (C) read (the running statistics).
+/// All tensors in x's dtype. The reference accumulates in double; the fast kernel sums each
+/// row of S values in x's dtype and adds the row sums in double (see Note [Batch norm
+/// statistics] in src/kernels/cpu/norm.cpp).
+using BatchNormKernel = void(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                             Tensor& out, Tensor& mean, Tensor& var, Tensor& invstd,
+                             const BatchNormArgs& args);
+/// dout, x (N, C, S) contiguous; mean, invstd (C) as the forward kernel left them; weight (C)
+/// or undefined -> dx (N, C, S), dweight, dbias (C), each overwritten when defined.
+///   training: dx = invstd * w * (dout - mean(dout) - xhat * mean(dout * xhat)), the means
+///             over (N, S) (the batch statistics depend on x);
+///   eval:     dx = dout * w * invstd.
+///   dweight = sum(dout * xhat), dbias = sum(dout), the sums over (N, S).
+using BatchNormBackwardKernel = void(const Tensor& dout, const Tensor& x, const Tensor& mean,
+                                     const Tensor& invstd, const Tensor& weight, Tensor& dx,
+                                     Tensor& dweight, Tensor& dbias, const BatchNormArgs& args);
+
 struct Conv2dArgs {
   int64_t stride_h = 1, stride_w = 1;
   int64_t pad_h = 0, pad_w = 0;

@@ -295,7 +295,24 @@ Tensor gelu(const Tensor& x, GeluApproximate approximate) {
                  return out;
                });
 }
-Tensor silu(const Tensor& x) { return x * sigmoid(x); }
+Tensor silu(const Tensor& x) {
+  return unary("silu", kernels::silu, x, UnaryDomain::floating, {},
+               kSavesX, [](const Tensor& g, const Tensor& x, const Tensor&) {
+                 // Under create_graph the rule is written with ops, so that it differentiates
+                 // again (double backward); otherwise one fused kernel, no temporaries.
+                 if (autograd::is_grad_enabled()) {
+                   Tensor s = sigmoid(x);
+                   return g * s * (1 + x * (1 - s));
+                 }
+                 const DType dtype = g.dtype();
+                 const DType compute = is_half(dtype) ? DType::float32 : dtype;
+                 Tensor gc = g.to(compute);
+                 Tensor xc = x.to(compute);
+                 Tensor out = empty(gc.sizes(), {.dtype = compute, .device = gc.device()});
+                 kernels::silu_backward.get(gc.device())(gc, xc, out, {});
+                 return out.to(dtype);
+               });
+}
 Tensor softplus(const Tensor& x, double beta, double threshold) {
   EMBER_CHECK(beta != 0, "softplus: expected a non-zero beta");
   return unary("softplus", kernels::softplus, x, UnaryDomain::floating,

@@ -1,9 +1,10 @@
 // Front doors of the normalisation layers: layer_norm, batch_norm, group_norm, rms_norm.
 //
-// layer_norm has its own kernels (src/kernels/{ref,cpu}/norm.cpp) and a dedicated backward
-// kernel; the other three are composites of mean, elementwise ops and views, so they need
-// no backward of their own and support double backward. Every op computes 16-bit inputs in
-// float32 and rounds the result back (see Note [16-bit compute] in elementwise.cpp);
+// layer_norm and batch_norm have their own kernels (src/kernels/{ref,cpu}/norm.cpp) and
+// dedicated backward kernels (batch_norm's differentiates twice: see Note [Batch norm double
+// backward]); group_norm and rms_norm are composites of mean, elementwise ops and views, so
+// they need no backward of their own and support double backward. Every op computes 16-bit
+// inputs in float32 and rounds the result back (see Note [16-bit compute] in elementwise.cpp);
 // weight, bias and running statistics may have any floating dtype and are converted to the
 // compute dtype, their gradients back to their own.
 #include <limits>
@@ -137,6 +138,43 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
 }
 
 // ---- batch_norm ----------------------------------------------------------------------------
+//
+// Note [Batch norm double backward]
+// Without create_graph (the training step) the backward is one call of the fused
+// batch_norm_backward kernel. Under create_graph (grad mode on while the engine runs the
+// node) the same first derivative is written with ops on the saved input and weight
+// (batch_norm_grads_by_ops), which record their own graph, so that it differentiates again.
+// tests/unit/ops/test_norm.cpp holds the two equal and gradchecks the second derivative.
+
+namespace {
+
+// The first derivative of batch_norm written with differentiable ops: xc (N, C, *) and gc
+// in the compute dtype; weight (C) or undefined; saved_mean, saved_invstd (C) the forward's
+// (read in eval only). Returns {dx, dweight, dbias}. Same formulas as the kernels (see
+// src/kernels/ref/norm.cpp). See Note [Batch norm double backward].
+Grads batch_norm_grads_by_ops(const Tensor& gc, const Tensor& xc, const Tensor& weight,
+                              const Tensor& saved_mean, const Tensor& saved_invstd, bool training,
+                              double eps) {
+  Shape dims = {0};
+  for (int64_t d = 2; d < xc.dim(); ++d) dims.push_back(d);
+  const Shape param_shape = channel_shape(xc);
+  Tensor xmu, invstd;
+  if (training) {
+    xmu = xc - mean(xc, dims, {.keepdim = true});
+    invstd = rsqrt(mean(xmu * xmu, dims, {.keepdim = true}) + eps);
+  } else {
+    xmu = xc - saved_mean.reshape(param_shape);
+    invstd = saved_invstd.reshape(param_shape);
+  }
+  Tensor xhat = xmu * invstd;
+  Tensor gw = weight.defined() ? gc * weight.to(gc.dtype()).reshape(param_shape) : gc;
+  Tensor dx = training ? invstd * (gw - mean(gw, dims, {.keepdim = true}) -
+                                   xhat * mean(gw * xhat, dims, {.keepdim = true}))
+                       : gw * invstd;
+  return {dx, sum(gc * xhat, dims), sum(gc, dims)};
+}
+
+}  // namespace
 
 Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
                   const Tensor& weight, const Tensor& bias, BatchNormOptions options) {
@@ -145,50 +183,84 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
                     shape_str(x.sizes()));
   EMBER_CHECK(running_mean.defined() == running_var.defined(),
               "batch_norm: expected running_mean and running_var both defined or both "
-              "undefined, got running_mean ", running_mean.defined() ? "defined" : "undefined",
-              " and running_var ", running_var.defined() ? "defined" : "undefined");
-  const int64_t C = x.size(1);
+              "undefined, got running_mean ",
+              running_mean.defined() ? "defined" : "undefined", " and running_var ",
+              running_var.defined() ? "defined" : "undefined");
+  const int64_t N = x.size(0), C = x.size(1);
   check_param(running_mean, "running_mean", {C}, x, "batch_norm");
   check_param(running_var, "running_var", {C}, x, "batch_norm");
   check_param(weight, "weight", {C}, x, "batch_norm");
   check_param(bias, "bias", {C}, x, "batch_norm");
-  // Statistics are per channel, over the batch and every spatial position.
-  Shape dims = {0};
-  int64_t count = x.size(0);
-  for (int64_t d = 2; d < x.dim(); ++d) {
-    dims.push_back(d);
-    count *= x.size(d);
-  }
-  const Shape param_shape = channel_shape(x);
-  const DType compute = compute_dtype(x.dtype());
-  Tensor xc = x.to(compute);
-  Tensor centered, var;
+  // x viewed as (N, C, S): statistics are per channel, over the batch and all S positions.
+  int64_t S = 1;
+  for (int64_t d = 2; d < x.dim(); ++d) S *= x.size(d);
+  const int64_t count = N * S;
   // Without running statistics there is nothing to evaluate with: batch statistics always,
   // as PyTorch's BatchNorm with track_running_stats=False.
-  if (options.training || !running_mean.defined()) {
-    EMBER_CHECK(count != 1, "batch_norm: expected more than 1 value per channel when training, "
-                "got input of shape ", shape_str(x.sizes()));
-    Tensor mu = mean(xc, dims, {.keepdim = true});  // (1, C, 1, ...)
-    centered = xc - mu;
-    var = mean(centered * centered, dims, {.keepdim = true});  // biased: it normalises
+  const bool batch_stats = options.training || !running_mean.defined();
+  EMBER_CHECK(!batch_stats || count != 1,
+              "batch_norm: expected more than 1 value per channel "
+              "when training, got input of shape ",
+              shape_str(x.sizes()));
+  const kernels::BatchNormArgs args{.training = batch_stats, .eps = options.eps};
+  const DType compute = compute_dtype(x.dtype());
+  const TensorOptions opts{.dtype = compute, .device = x.device()};
+  Tensor xin, win, bin, out, mu, var, invstd;
+  {
+    autograd::NoGradGuard no_grad;
+    xin = kernel_operand(x, compute, {N, C, S});
+    if (weight.defined()) win = kernel_operand(weight, compute, {C});
+    if (bias.defined()) bin = kernel_operand(bias, compute, {C});
+    out = empty({N, C, S}, opts);
+    if (batch_stats) {
+      mu = empty({C}, opts);
+      var = empty({C}, opts);
+    } else {
+      // Running statistics are buffers, not inputs to differentiate (as PyTorch). Copies:
+      // the backward reads the mean, and a later training step rewrites the buffer.
+      mu = kernel_operand(running_mean, compute, {C}).clone();
+      var = kernel_operand(running_var, compute, {C});
+    }
+    invstd = empty({C}, opts);
+    kernels::batch_norm.get(x.device())(xin, win, bin, out, mu, var, invstd, args);
+    out = out.view(x.sizes()).to(x.dtype());
     // An empty batch leaves the running statistics alone, as PyTorch.
     if (options.training && running_mean.defined() && count > 0) {
-      autograd::NoGradGuard no_grad;
       // The running variance is the unbiased estimate (divide by count - 1).
-      Tensor batch_mean = mu.detach().reshape({C});
-      Tensor batch_var = var.detach().reshape({C}) * (static_cast<double>(count) / (count - 1));
+      Tensor unbiased = var * (static_cast<double>(count) / static_cast<double>(count - 1));
       const double m = options.momentum;
       Tensor rm = running_mean, rv = running_var;  // handles on the caller's tensors
-      rm.copy_(rm * (1 - m) + batch_mean.to(rm.dtype()) * m);
-      rv.copy_(rv * (1 - m) + batch_var.to(rv.dtype()) * m);
+      rm.copy_(rm * (1 - m) + mu.to(rm.dtype()) * m);
+      rv.copy_(rv * (1 - m) + unbiased.to(rv.dtype()) * m);
     }
-  } else {
-    // Running statistics are buffers, not inputs to differentiate (as PyTorch).
-    centered = xc - running_mean.detach().to(compute).reshape(param_shape);
-    var = running_var.detach().to(compute).reshape(param_shape);
   }
-  Tensor y = centered * rsqrt(var + options.eps);
-  return affine(y, weight, bias, param_shape).to(x.dtype());
+  if (autograd::any_needs_grad({x, weight, bias})) {
+    const bool need_x = autograd::needs_grad(x), need_w = autograd::needs_grad(weight),
+               need_b = autograd::needs_grad(bias);
+    autograd::record(
+        "batch_norm", {x, weight, bias}, out,
+        [x, weight, xin, win, mu, invstd, args, opts, need_x, need_w, need_b,
+         w_dtype = weight.defined() ? weight.dtype() : compute,
+         b_dtype = bias.defined() ? bias.dtype() : compute](const Tensor& g) {
+          Grads grads;
+          if (autograd::is_grad_enabled()) {
+            grads = batch_norm_grads_by_ops(g.to(xin.dtype()), x.to(xin.dtype()), weight, mu,
+                                            invstd, args.training, args.eps);
+          } else {
+            const int64_t C = xin.size(1);
+            Tensor gin = kernel_operand(g, xin.dtype(), xin.sizes());
+            grads = {need_x ? empty(xin.sizes(), opts) : Tensor(),
+                     need_w ? empty({C}, opts) : Tensor(), need_b ? empty({C}, opts) : Tensor()};
+            kernels::batch_norm_backward.get(gin.device())(gin, xin, mu, invstd, win, grads[0],
+                                                           grads[1], grads[2], args);
+          }
+          return Grads{need_x ? grads[0].reshape(x.sizes()).to(x.dtype()) : Tensor(),
+                       need_w ? grads[1].to(w_dtype) : Tensor(),
+                       need_b ? grads[2].to(b_dtype) : Tensor()};
+        },
+        {xin, win});
+  }
+  return out;
 }
 
 // ---- group_norm ----------------------------------------------------------------------------

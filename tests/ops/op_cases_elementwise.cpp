@@ -75,6 +75,11 @@ std::vector<OpCase> elementwise_cases() {
   c.push_back({.name = "gelu_tanh", .op = "gelu", .inputs = {uniform({4, 6}, -3, 3)},
                .fn = one([](In in) { return gelu(in[0], GeluApproximate::tanh); })});
   add_unary(c, "silu", [](const Tensor& x) { return silu(x); }, uniform({}, -3, 3));
+  // Rows long enough for the fast kernel's vectorised float32 loop and its tail, with values
+  // far past the clamps of its exp (+-88).
+  c.push_back({.name = "silu_long_rows_wide_range", .op = "silu",
+               .inputs = {uniform({3, 67}, -120, 120)},
+               .fn = one([](In in) { return silu(in[0]); })});
   add_unary(c, "softplus", [](const Tensor& x) { return softplus(x); }, uniform({}, -3, 3));
   c.push_back({.name = "softplus_beta_threshold", .op = "softplus",
                .inputs = {uniform({5, 4}, -3, 3)},

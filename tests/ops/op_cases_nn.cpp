@@ -82,6 +82,40 @@ void add_batch_norm_cases(std::vector<OpCase>& c) {
                  Tensor rm = in[1].clone(), rv = in[2].clone();
                  return batch_norm(in[0], rm, rv, in[3], in[4], {.training = true});
                })});
+  // The fast kernels walk (N, C, S) by channel for S >= 8 and row by row below (with its
+  // own loop for S == 1): each layout in training, with the running statistics as outputs
+  // and with gradients.
+  c.push_back({.name = "batch_norm_train_4d_long_rows", .op = "batch_norm",
+               .inputs = train_inputs({3, 4, 5, 9}), .fn = train(0.1, 1e-5), .gradcheck = false});
+  c.push_back({.name = "batch_norm_train_3d_one_channel", .op = "batch_norm",
+               .inputs = train_inputs({5, 1, 7}), .fn = train(0.2, 1e-5), .gradcheck = false});
+  auto train_grad = [](In in) {
+    Tensor rm = in[1].clone(), rv = in[2].clone();
+    return batch_norm(in[0], rm, rv, in[3], in[4], {.training = true});
+  };
+  c.push_back({.name = "batch_norm_train_grad_2d", .op = "batch_norm",
+               .inputs = train_inputs({7, 3}), .fn = one(train_grad)});
+  c.push_back({.name = "batch_norm_train_grad_3d_one_channel", .op = "batch_norm",
+               .inputs = train_inputs({5, 1, 7}), .fn = one(train_grad)});
+  // A batch of one is fine when there is more than one position per channel.
+  c.push_back({.name = "batch_norm_train_grad_batch_of_1", .op = "batch_norm",
+               .inputs = train_inputs({1, 3, 5, 7}), .fn = one(train_grad)});
+  c.push_back({.name = "batch_norm_train_grad_weight_only", .op = "batch_norm",
+               .inputs = {uniform({4, 3, 9}), running_mean_spec({3}), running_var_spec({3}),
+                          weight_spec({3})},
+               .fn = one([](In in) {
+                 Tensor rm = in[1].clone(), rv = in[2].clone();
+                 return batch_norm(in[0], rm, rv, in[3], Tensor(), {.training = true});
+               })});
+  c.push_back({.name = "batch_norm_train_grad_bias_only_no_stats", .op = "batch_norm",
+               .inputs = {uniform({6, 2, 3}, -2, 3), bias_spec({2})},
+               .fn = one([](In in) {
+                 return batch_norm(in[0], Tensor(), Tensor(), Tensor(), in[1],
+                                   {.training = true, .eps = 1e-3});
+               })});
+  // An empty batch: an empty output, zero parameter gradients, running statistics untouched.
+  c.push_back({.name = "batch_norm_train_empty", .op = "batch_norm",
+               .inputs = train_inputs({0, 3, 4}), .fn = train(0.1, 1e-5), .gradcheck = false});
   c.push_back({.name = "batch_norm_no_running_stats", .op = "batch_norm",
                .inputs = {uniform({5, 2, 3}), weight_spec({2}), bias_spec({2})},
                .fn = one([](In in) {
@@ -94,6 +128,12 @@ void add_batch_norm_cases(std::vector<OpCase>& c) {
   c.push_back({.name = "batch_norm_eval_4d_no_affine", .op = "batch_norm",
                .inputs = {uniform({2, 3, 2, 3}), running_mean_spec({3}), running_var_spec({3})},
                .fn = one([](In in) { return batch_norm(in[0], in[1], in[2]); })});
+  c.push_back({.name = "batch_norm_eval_4d_long_rows", .op = "batch_norm",
+               .inputs = {uniform({2, 3, 3, 5}), running_mean_spec({3}), running_var_spec({3}),
+                          weight_spec({3}), bias_spec({3})},
+               .fn = one([](In in) {
+                 return batch_norm(in[0], in[1], in[2], in[3], in[4], {.eps = 1e-2});
+               })});
   // One sample is fine in eval: the statistics come from the running estimates.
   c.push_back({.name = "batch_norm_eval_single_value", .op = "batch_norm",
                .inputs = {uniform({1, 4}), running_mean_spec({4}), running_var_spec({4}),

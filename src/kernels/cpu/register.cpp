@@ -5,6 +5,7 @@ namespace ember::cpu {
 
 void register_kernels() {
   register_elementwise();
+  register_activation();
   register_reduce();
   register_linalg();
   register_shape();

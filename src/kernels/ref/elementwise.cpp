@@ -87,13 +87,15 @@ void binary_logical(const Tensor& a, const Tensor& b, Tensor& out) {
   binary_loop<Op, bool>(a, b, out);
 }
 
-void gelu_backward(const Tensor& g, const Tensor& x, Tensor& out, const ScalarArgs& args) {
-  dispatch_floating(x.dtype(), "gelu_backward", [&]<typename T>() {
+// out = Op(g, x): the backward of a unary activation (gelu_backward, silu_backward).
+template <typename Op>
+void unary_backward(const Tensor& g, const Tensor& x, Tensor& out, const ScalarArgs& args) {
+  dispatch_floating(x.dtype(), "unary_backward", [&]<typename T>() {
     const T* pg = g.data<T>();
     const T* px = x.data<T>();
     T* o = out.data<T>();
     for_each_index(out.sizes(), [&](const Shape& idx) {
-      o[offset_of(idx, out.strides())] = kernels::GeluBackwardOp::apply<T>(
+      o[offset_of(idx, out.strides())] = Op::template apply<T>(
           pg[offset_of(idx, g.strides())], px[offset_of(idx, x.strides())], args);
     });
   });
@@ -136,7 +138,9 @@ void register_elementwise() {
   kernels::leaky_relu.set(R, &unary_float<LeakyReluOp>);
   kernels::elu.set(R, &unary_float<EluOp>);
   kernels::gelu.set(R, &unary_float<GeluOp>);
-  kernels::gelu_backward.set(R, &ref::gelu_backward);
+  kernels::gelu_backward.set(R, &unary_backward<GeluBackwardOp>);
+  kernels::silu.set(R, &unary_float<SiluOp>);
+  kernels::silu_backward.set(R, &unary_backward<SiluBackwardOp>);
   kernels::softplus.set(R, &unary_float<SoftplusOp>);
   kernels::erf.set(R, &unary_float<ErfOp>);
   kernels::pow_scalar.set(R, &unary_float<PowScalarOp>);

@@ -83,6 +83,32 @@ TEST(NormErrors, BatchNormRejectsPerChannelTensorsOfTheWrongSize) {
             "batch_norm: expected weight of shape [3], got [3, 1]");
 }
 
+TEST(NormErrors, BatchNormRejectsRunningVarAndBiasOfTheWrongSize) {
+  Tensor x = randn({4, 3, 2, 2});
+  EXPECT_EQ(message_of<ShapeError>([&] { batch_norm(x, zeros({3}), ones({4})); }),
+            "batch_norm: expected running_var of shape [3], got [4]");
+  EXPECT_EQ(message_of<ShapeError>([&] {
+              batch_norm(x, zeros({3}), ones({3}), ones({3}), zeros({2}), {.training = true});
+            }),
+            "batch_norm: expected bias of shape [3], got [2]");
+}
+
+TEST(NormErrors, BatchNormRejectsOneValuePerChannelOfAnImageWhenTraining) {
+  Tensor rm = zeros({2}), rv = ones({2});
+  EXPECT_EQ(message_of<ValueError>([&] {
+              batch_norm(randn({1, 2, 1, 1}), rm, rv, ones({2}), zeros({2}), {.training = true});
+            }),
+            "batch_norm: expected more than 1 value per channel when training, got input of "
+            "shape [1, 2, 1, 1]");
+  EXPECT_EQ(message_of<ValueError>([] {
+              batch_norm(randn({1, 2, 1}), Tensor(), Tensor());
+            }),
+            "batch_norm: expected more than 1 value per channel when training, got input of "
+            "shape [1, 2, 1]");
+  // In eval the running statistics normalise a single value.
+  EXPECT_NO_THROW(batch_norm(randn({1, 2, 1, 1}), rm, rv));
+}
+
 TEST(NormErrors, GroupNormRejectsChannelsNotDivisibleByGroups) {
   EXPECT_EQ(message_of<ShapeError>([] { group_norm(randn({2, 6, 3}), 4); }),
             "group_norm: expected the channel count to be divisible by num_groups, got C=6 "
