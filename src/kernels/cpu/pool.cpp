@@ -4,7 +4,10 @@
 // independent and split across threads. Same window rules and tie-breaking as the
 // reference kernels in src/kernels/ref/pool.cpp.
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "core/dispatch.h"
@@ -78,19 +81,15 @@ std::vector<Span> adaptive_spans(int64_t size, int64_t out) {
   return spans;
 }
 
-// The output columns [lo, hi) whose windows lie wholly inside the input row (no padding
-// taps): there the column loop needs no clipping and vectorises.
-struct Interior {
-  int64_t lo, hi;
-};
-
-Interior interior_columns(const std::vector<Taps>& tw, int64_t kernel) {
-  Interior c{0, 0};
-  const int64_t n = static_cast<int64_t>(tw.size());
-  while (c.lo < n && (tw[c.lo].k_lo != 0 || tw[c.lo].k_hi != kernel)) ++c.lo;
-  c.hi = c.lo;
-  while (c.hi < n && tw[c.hi].k_lo == 0 && tw[c.hi].k_hi == kernel) ++c.hi;
-  return c;
+// `take ? a : b` without a branch: which tap of a max window wins is data-dependent, so a
+// branch would be mispredicted about every other tap (GCC turns the plain ?: on floats into
+// one).
+template <typename T>
+T select(bool take, T a, T b) {
+  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  const Bits mask = Bits(0) - static_cast<Bits>(take);
+  return std::bit_cast<T>(static_cast<Bits>((std::bit_cast<Bits>(a) & mask) |
+                                            (std::bit_cast<Bits>(b) & ~mask)));
 }
 
 // One output of a max window, every tap clipped: the first tap inside the window wins ties,
@@ -109,56 +108,55 @@ void max_window(const T* xp, const Taps& h, const Taps& w, int64_t W, const Pool
     for (int64_t kw = w.k_lo; kw < w.k_hi; ++kw) {
       const int64_t index = row + w.start + kw * a.dilation_w;
       const T v = xp[index];
-      // Selects rather than a branch: which tap wins is data-dependent.
       const bool take = (v > best) | (v != v);
-      best = take ? v : best;
-      best_index = take ? index : best_index;
+      best = select(take, v, best);
+      best_index = select(take, index, best_index);
     }
   }
   y = best;
   index_out = best_index;
 }
 
-// Note [Max pool interior]
-// In a row of outputs, the columns whose windows need no clipping are computed tap by tap
-// across the whole row (the output row holds the running maxima and their indices), so the
-// innermost loop runs over output columns with a fixed input stride and vectorises. Taps are
-// visited in the same order as in max_window, so ties and NaNs resolve identically.
+// Outputs [0, cols) of a row of 2 x 2, stride-2 windows over input rows `row` and
+// `row + W` (offsets into the plane): the taps of max_window in its order, unrolled, so the
+// outputs are independent chains the CPU overlaps.
+template <typename T>
+void max_pairs_row(const T* xp, int64_t row, int64_t W, int64_t cols, T* yr, int64_t* ir) {
+  for (int64_t ow = 0; ow < cols; ++ow) {
+    int64_t index = row + 2 * ow;
+    T best = xp[index];
+    int64_t best_index = index;
+    for (const int64_t tap : {index + 1, index + W, index + W + 1}) {
+      const T v = xp[tap];
+      const bool take = (v > best) | (v != v);
+      best = select(take, v, best);
+      best_index = select(take, tap, best_index);
+    }
+    yr[ow] = best;
+    ir[ow] = best_index;
+  }
+}
+
 template <typename T>
 void max_pool2d_loop(const T* x, T* y, int64_t* indices, const PoolShape& s, const Pool2dArgs& a) {
   const auto th = window_taps(s.H, s.OH, a.kernel_h, a.stride_h, a.pad_h, a.dilation_h);
   const auto tw = window_taps(s.W, s.OW, a.kernel_w, a.stride_w, a.pad_w, a.dilation_w);
-  const Interior mid = interior_columns(tw, a.kernel_w);
+  // The 2 x 2, stride-2, unpadded window of most CNNs: its full rows take max_pairs_row.
+  const bool pairs = a.kernel_h == 2 && a.kernel_w == 2 && a.stride_w == 2 && a.pad_w == 0 &&
+                     a.dilation_h == 1 && a.dilation_w == 1;
+  const int64_t pair_cols = pairs ? std::min(s.OW, s.W / 2) : 0;
   parallel_for(0, s.planes, s.OH * s.OW * a.kernel_h * a.kernel_w, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       const T* xp = x + p * s.H * s.W;
+      T* yp = y + p * s.OH * s.OW;
+      int64_t* ip = indices + p * s.OH * s.OW;
       for (int64_t oh = 0; oh < s.OH; ++oh) {
-        const Taps& h = th[oh];
-        T* yr = y + (p * s.OH + oh) * s.OW;
-        int64_t* ir = indices + (p * s.OH + oh) * s.OW;
-        const Interior fast = h.k_lo < h.k_hi ? mid : Interior{0, 0};
-        for (int64_t ow = 0; ow < s.OW; ++ow) {
-          if (ow == fast.lo) ow = fast.hi;
-          if (ow < s.OW) max_window(xp, h, tw[ow], s.W, a, yr[ow], ir[ow]);
-        }
-        if (fast.lo == fast.hi) continue;
-        const int64_t first_row = (h.start + h.k_lo * a.dilation_h) * s.W - a.pad_w;
-        for (int64_t ow = fast.lo; ow < fast.hi; ++ow) {
-          ir[ow] = first_row + ow * a.stride_w;
-          yr[ow] = xp[ir[ow]];
-        }
-        for (int64_t kh = h.k_lo; kh < h.k_hi; ++kh) {
-          const int64_t row = (h.start + kh * a.dilation_h) * s.W - a.pad_w;
-          for (int64_t kw = 0; kw < a.kernel_w; ++kw) {
-            const int64_t tap = row + kw * a.dilation_w;
-            for (int64_t ow = fast.lo; ow < fast.hi; ++ow) {
-              const int64_t index = tap + ow * a.stride_w;
-              const T v = xp[index];
-              const bool take = (v > yr[ow]) | (v != v);
-              yr[ow] = take ? v : yr[ow];
-              ir[ow] = take ? index : ir[ow];
-            }
-          }
+        T* yr = yp + oh * s.OW;
+        int64_t* ir = ip + oh * s.OW;
+        const bool full_pairs = pairs && th[oh].k_lo == 0 && th[oh].k_hi == 2;
+        if (full_pairs) max_pairs_row(xp, th[oh].start * s.W, s.W, pair_cols, yr, ir);
+        for (int64_t ow = full_pairs ? pair_cols : 0; ow < s.OW; ++ow) {
+          max_window(xp, th[oh], tw[ow], s.W, a, yr[ow], ir[ow]);
         }
       }
     }

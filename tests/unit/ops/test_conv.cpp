@@ -169,6 +169,34 @@ TEST(ConvOps, MaxPool2dPropagatesNaNWithItsIndexOnBothBackends) {
   }
 }
 
+// The fast kernel's 2 x 2, stride-2 row path against the reference: values from a small set
+// (many ties) with NaNs sprinkled in, odd widths, padded rows, ceil_mode's clipped last
+// column, both float dtypes: values and indices must be identical.
+TEST(ConvOps, MaxPool2dPairPathMatchesTheReferenceWithTiesAndNaNs) {
+  Generator gen(9);
+  for (DType dtype : {DType::float32, DType::float64}) {
+    Tensor x = randint(0, 3, {3, 4, 9, 11}, {}, &gen).to(dtype);
+    x = where(rand(x.sizes(), {}, &gen) < 0.05, full_like(x, std::nan("")), x);
+    for (const MaxPool2dOptions& options :
+         {MaxPool2dOptions{.kernel_size = {2, 2}},
+          MaxPool2dOptions{.kernel_size = {2, 2}, .stride = Size2{1, 2}, .padding = {1, 0}},
+          MaxPool2dOptions{.kernel_size = {2, 2}, .ceil_mode = true}}) {
+      std::pair<Tensor, Tensor> results[2];
+      for (int i = 0; i < 2; ++i) {
+        BackendGuard guard(i == 0 ? Backend::ref : Backend::cpu);
+        results[i] = max_pool2d_with_indices(x, options);
+      }
+      EXPECT_EQ(results[1].second.to_vector<int64_t>(), results[0].second.to_vector<int64_t>());
+      std::vector<double> fast = results[1].first.to(DType::float64).to_vector<double>();
+      std::vector<double> ref = results[0].first.to(DType::float64).to_vector<double>();
+      ASSERT_EQ(fast.size(), ref.size());
+      for (size_t i = 0; i < ref.size(); ++i) {
+        EXPECT_TRUE(fast[i] == ref[i] || (std::isnan(fast[i]) && std::isnan(ref[i]))) << i;
+      }
+    }
+  }
+}
+
 TEST(ConvOps, MaxPool2dWindowInsidePaddingOnlyGivesMinusInfinityAndNoGradient) {
   // kernel 2, dilation 2, padding 1 on a 1x1 input: the taps at -1 and 1 both miss it.
   Tensor x = ones({1, 1, 1, 1}).requires_grad_();
