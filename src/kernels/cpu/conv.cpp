@@ -72,7 +72,9 @@ void im2col(const T* x, T* col, const ConvShape& s, const Conv2dArgs& a) noexcep
           const T* xr = xc + (oh * a.stride_h + off_h) * s.W;
           std::fill(r, r + rw.lo, T(0));
           if (a.stride_w == 1) {
-            std::copy(xr + rw.lo + off_w, xr + rw.hi + off_w, r + rw.lo);
+            // A loop, not std::copy: rows are short (tens of floats) and a memmove call
+            // per row cost more than the copy.
+            for (int64_t ow = rw.lo; ow < rw.hi; ++ow) r[ow] = xr[ow + off_w];
           } else {
             for (int64_t ow = rw.lo; ow < rw.hi; ++ow) r[ow] = xr[ow * a.stride_w + off_w];
           }

@@ -5,6 +5,7 @@
 
 #include "core/dispatch.h"
 #include "kernels/cpu/loops.h"
+#include "kernels/cpu/select.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/kernels.h"
 #include "kernels/register.h"
@@ -163,12 +164,12 @@ void where(const Tensor& cond, const Tensor& a, const Tensor& b, Tensor& out) {
                       // Contiguous, or with a broadcast scalar for b (relu's backward,
                       // masked_fill): loops the compiler vectorises.
                       if (st[0] == 1 && st[1] == 1 && st[3] == 1 && st[2] == 1) {
-                        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : y[i];
+                        for (int64_t i = 0; i < n; ++i) o[i] = select(c[i], x[i], y[i]);
                         return;
                       }
                       if (st[0] == 1 && st[1] == 1 && st[3] == 1 && st[2] == 0) {
                         const T yv = *y;
-                        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : yv;
+                        for (int64_t i = 0; i < n; ++i) o[i] = select(c[i], x[i], yv);
                         return;
                       }
                       for (int64_t i = 0; i < n; ++i) {

@@ -4,14 +4,13 @@
 // independent and split across threads. Same window rules and tie-breaking as the
 // reference kernels in src/kernels/ref/pool.cpp.
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <limits>
-#include <type_traits>
 #include <vector>
 
 #include "core/dispatch.h"
 #include "core/parallel_for.h"
+#include "kernels/cpu/select.h"
 #include "kernels/kernels.h"
 #include "kernels/register.h"
 
@@ -79,17 +78,6 @@ std::vector<Span> adaptive_spans(int64_t size, int64_t out) {
     spans[o] = {lo, hi, hi - lo};
   }
   return spans;
-}
-
-// `take ? a : b` without a branch: which tap of a max window wins is data-dependent, so a
-// branch would be mispredicted about every other tap (GCC turns the plain ?: on floats into
-// one).
-template <typename T>
-T select(bool take, T a, T b) {
-  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
-  const Bits mask = Bits(0) - static_cast<Bits>(take);
-  return std::bit_cast<T>(static_cast<Bits>((std::bit_cast<Bits>(a) & mask) |
-                                            (std::bit_cast<Bits>(b) & ~mask)));
 }
 
 // One output of a max window, every tap clipped: the first tap inside the window wins ties,
