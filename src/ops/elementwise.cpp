@@ -288,6 +288,20 @@ Tensor gelu(const Tensor& x, GeluApproximate approximate) {
   ScalarArgs args{.a = approximate == GeluApproximate::tanh ? 1.0 : 0.0};
   return unary("gelu", kernels::gelu, x, UnaryDomain::floating, args,
                kSavesX, [args](const Tensor& g, const Tensor& x, const Tensor&) {
+                 // Under create_graph the derivative is written with ops, so that it
+                 // differentiates again; otherwise one fused kernel.
+                 if (autograd::is_grad_enabled()) {
+                   if (args.a == 0) {  // Phi(x) + x phi(x)
+                     const double inv_sqrt2 = 1 / std::sqrt(2.0);
+                     const double inv_sqrt_2pi = 1 / std::sqrt(2 * M_PI);
+                     Tensor cdf = (erf(x * inv_sqrt2) + 1) * 0.5;
+                     return g * (cdf + x * exp(x * x * -0.5) * inv_sqrt_2pi);
+                   }
+                   // 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) du/dx, u = k (x + c x^3)
+                   const double k = std::sqrt(2 / M_PI), c = 0.044715;
+                   Tensor t = tanh((x + x * x * x * c) * k);
+                   return g * ((t + 1) * 0.5 + x * (1 - t * t) * ((x * x * (3 * c) + 1) * (0.5 * k)));
+                 }
                  Tensor gc = g.contiguous();
                  Tensor xc = x.to(gc.dtype()).contiguous();
                  Tensor out = empty_like(gc);

@@ -130,9 +130,10 @@ TEST(Engine, SecondDerivativeFlowsThroughPickingViews) {
 }
 
 // Ops whose backward reads their own output (exp, sqrt, tanh, softmax, ...) save it without
-// its node; create_graph must still differentiate through it. Checked against closed forms
-// and, for every such op, by gradchecking the first derivative.
-TEST(Engine, SecondDerivativeFlowsThroughSavedOutputs) {
+// its node, and gelu/silu run a fused backward kernel; under create_graph both must still
+// give the full second derivative. Checked against a closed form and, for every such op, by
+// gradchecking the first derivative.
+TEST(Engine, SecondDerivativesThroughSavedOutputsAndFusedBackwards) {
   Tensor x = tensor({0.5, 1.5}, {.dtype = DType::float64}).requires_grad_();
   auto g = autograd::grad({exp(x).sum()}, {x}, {}, {.create_graph = true});
   auto gg = autograd::grad({g[0].sum()}, {x});
@@ -146,6 +147,9 @@ TEST(Engine, SecondDerivativeFlowsThroughSavedOutputs) {
       {"tanh", [](const Tensor& t) { return tanh(t); }},
       {"sigmoid", [](const Tensor& t) { return sigmoid(t); }},
       {"elu", [](const Tensor& t) { return elu(t, 0.7); }},
+      {"gelu", [](const Tensor& t) { return gelu(t); }},
+      {"gelu tanh", [](const Tensor& t) { return gelu(t, GeluApproximate::tanh); }},
+      {"silu", [](const Tensor& t) { return silu(t); }},
       {"div", [](const Tensor& t) { return t / (t * t + 1); }},
       {"softmax", [](const Tensor& t) { return softmax(t, 1); }},
       {"log_softmax", [](const Tensor& t) { return log_softmax(t, 1); }},

@@ -117,7 +117,8 @@ TEST(Reduce, NormAndStdHaveZeroGradientAtZeroAsPyTorch) {
 
 // Backward rules are written with ember ops, so they differentiate again: gradcheck the
 // first derivative (computed with create_graph) of each op. softmax, log_softmax and
-// logsumexp, whose rules read their own output, are in Engine.SecondDerivativeFlowsThroughSavedOutputs.
+// logsumexp, whose rules read their own output, are in
+// Engine.SecondDerivativesThroughSavedOutputsAndFusedBackwards.
 TEST(Reduce, BackwardRulesAreThemselvesDifferentiable) {
   std::vector<std::pair<std::string, std::function<Tensor(const Tensor&)>>> ops = {
       {"sum", [](const Tensor& x) { return sum(x * x, {1}); }},
