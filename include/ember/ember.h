@@ -9,6 +9,7 @@
 #include "ember/core/dtype.h"
 #include "ember/core/error.h"
 #include "ember/core/generator.h"
+#include "ember/core/matmul_precision.h"
 #include "ember/core/parallel.h"
 #include "ember/core/print.h"
 #include "ember/core/profiler.h"

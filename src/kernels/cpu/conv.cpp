@@ -15,6 +15,7 @@
 
 #include "core/dispatch.h"
 #include "core/parallel_for.h"
+#include "kernels/cpu/gemm/bf16_gemm.h"
 #include "kernels/cpu/gemm/dgemm.h"
 #include "kernels/cpu/gemm/gemm.h"
 #include "kernels/kernels.h"
@@ -30,15 +31,16 @@ using kernels::ConvShape;
 using kernels::tap_range;
 
 // C (M, N) = A (M, K) B (K, N), or C += A B when `accumulate`, with element (i, j) of A at
-// a[i * a_rs + j * a_cs] (likewise B) and C row-major with row stride ldc: ember's sgemm for
-// float32, the portable DGEMM for float64. Called one image per thread from parallel_for,
+// a[i * a_rs + j * a_cs] (likewise B) and C row-major with row stride ldc: for float32 ember's
+// sgemm, or the bfloat16 GEMM under set_float32_matmul_precision("medium"); the portable DGEMM
+// for float64. Called one image per thread from parallel_for,
 // where both run serially, or on the whole pool when the batch is a single image.
 template <typename T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* a, int64_t a_rs, int64_t a_cs, const T* b,
           int64_t b_rs, int64_t b_cs, T* c, int64_t ldc, bool accumulate) {
   if constexpr (std::is_same_v<T, float>) {
-    sgemm_batched(1, M, N, K, 1.f, {a, a_rs, a_cs}, {b, b_rs, b_cs}, accumulate ? 1.f : 0.f, c,
-                  ldc, 0);
+    float32_matmul_gemm_batched(1, M, N, K, 1.f, {a, a_rs, a_cs}, {b, b_rs, b_cs},
+                                accumulate ? 1.f : 0.f, c, ldc, 0);
   } else {
     dgemm_batched(1, M, N, K, {a, a_rs, a_cs}, {b, b_rs, b_cs}, accumulate, c, ldc, 0);
   }

@@ -130,6 +130,23 @@ TEST(ConvOps, ThreadedFastKernelsMatchReference) {
   set_num_threads(threads);
 }
 
+// Under set_float32_matmul_precision("medium") the convolution's GEMMs round their operands to
+// bfloat16: the result is the float32 convolution of bfloat16-rounded inputs (up to summation
+// order), and differs from the "highest" result.
+TEST(ConvOps, MediumMatmulPrecisionConvolvesBfloat16RoundedOperands) {
+  Generator gen(3);
+  Tensor x = randn({2, 5, 9, 9}, {}, &gen), w = randn({7, 5, 3, 3}, {}, &gen);
+  const Conv2dOptions options{.padding = {1, 1}};
+  auto rounded = [](const Tensor& t) { return t.to(DType::bfloat16).to(DType::float32); };
+  Tensor expected = conv2d(rounded(x), rounded(w), Tensor(), options);
+  Tensor highest = conv2d(x, w, Tensor(), options);
+  set_float32_matmul_precision("medium");
+  Tensor medium = conv2d(x, w, Tensor(), options);
+  set_float32_matmul_precision("highest");
+  EXPECT_TRUE(all_close(medium, expected, 1e-5, 1e-5, "medium conv2d"));
+  EXPECT_FALSE(all_close(medium, highest, 1e-5, 1e-5, "medium vs highest"));
+}
+
 TEST(ConvOps, SixteenBitInputsComputeInFloat32AndRoundBack) {
   Generator gen(5);
   Tensor x = randn({1, 2, 6, 6}, {}, &gen), w = randn({3, 2, 3, 3}, {}, &gen);

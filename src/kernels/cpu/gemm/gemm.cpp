@@ -57,26 +57,24 @@
 // region (kWorkPerThread) use fewer threads; a batch of such products runs one product per
 // thread instead. The packed B of a product is kept whole (up to kMaxPackedB floats; wider
 // products run as column chunks, one after another).
-// The team is ember's thread pool (on_team is the one place that starts work on other
-// threads), not OpenMP's: libgomp's idle workers spin for a long while before they sleep,
-// which makes a region start within a microsecond on a quiet machine but, where other
-// processes want the cores (even niced ones), costs products whole scheduler time slices (two
-// nice-19 compiles running: 128^3 took 8 ms instead of 20 us). The pool's workers spin
-// briefly and then block (Note [Why not OpenMP for parallel_for] in core/thread_pool.h).
+// The team is ember's thread pool (on_team, in team.h, is the one place that starts work on
+// other threads; bf16_gemm.cpp's driver uses it the same way), not OpenMP's: libgomp's idle
+// workers spin for a long while before they sleep, which makes a region start within a
+// microsecond on a quiet machine but, where other processes want the cores (even niced
+// ones), costs products whole scheduler time slices (two nice-19 compiles running: 128^3
+// took 8 ms instead of 20 us). The pool's workers spin briefly and then block (Note [Why not
+// OpenMP for parallel_for] in core/thread_pool.h).
 #include "kernels/cpu/gemm/gemm.h"
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
-#include <new>
-#include <thread>
 
-#include "core/thread_pool.h"
 #include "ember/core/parallel.h"
 #include "ember/version.h"
 #include "kernels/cpu/gemm/activation.h"
 #include "kernels/cpu/gemm/kernel.h"
 #include "kernels/cpu/gemm/pack.h"
+#include "kernels/cpu/gemm/team.h"
 
 namespace ember::cpu {
 
@@ -130,23 +128,12 @@ std::atomic<int> forced_isa{-1};
 // Set by a GemmPackAllGuard.
 std::atomic<bool> pack_all{false};
 
-const KernelFamily& family(GemmIsa isa) {
-#if EMBER_GEMM_X86_KERNELS
-  if (isa == GemmIsa::avx512) return kAvx512;
-  if (isa == GemmIsa::avx2) return kAvx2;
-#endif
-  (void)isa;
-  return kGeneric;
-}
-
 GemmIsa best_isa() {
   static const GemmIsa best = gemm_isa_supported(GemmIsa::avx512) ? GemmIsa::avx512
                               : gemm_isa_supported(GemmIsa::avx2) ? GemmIsa::avx2
                                                                   : GemmIsa::generic;
   return best;
 }
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 struct Plan {
   const KernelFamily* f;
@@ -219,52 +206,6 @@ struct Shared {
   int32_t* state;  // per packed panel: kTodo, kPacking, kReady
   std::atomic<int64_t> next_unit{0};
 };
-constexpr int32_t kTodo = 0, kPacking = 1, kReady = 2;
-
-// Packs the panel guarded by `state` unless another thread has started it. Returns at once.
-template <typename Pack>
-void claim_and_pack(int32_t& state, const Pack& pack) {
-  std::atomic_ref<int32_t> st(state);
-  int32_t expected = kTodo;
-  if (st.load(std::memory_order_relaxed) == kTodo &&
-      st.compare_exchange_strong(expected, kPacking, std::memory_order_acquire)) {
-    pack();
-    st.store(kReady, std::memory_order_release);
-  }
-}
-
-// Returns once the panel guarded by `state` is packed (packing it if no thread has started).
-template <typename Pack>
-void ensure_packed(int32_t& state, const Pack& pack) {
-  std::atomic_ref<int32_t> st(state);
-  if (st.load(std::memory_order_acquire) == kReady) return;
-  claim_and_pack(state, pack);
-  for (int spins = 0; st.load(std::memory_order_acquire) != kReady; ++spins) {
-    if (spins > 100) std::this_thread::yield();
-  }
-}
-
-// Runs body(t, nt) for every t in [0, nt), each call on one of up to nt threads of the pool
-// (the caller among them; all on the caller when the pool is busy), and returns when all are
-// done (see Note [GEMM threads]).
-template <typename Body>
-void on_team(int nt, const Body& body) {
-  if (nt <= 1) {
-    body(0, 1);
-    return;
-  }
-  struct Team {
-    const Body* body;
-    int size;
-  } team{&body, nt};
-  const detail::ParallelJob job{
-      [](const void* ctx, int64_t t) {
-        const auto* tm = static_cast<const Team*>(ctx);
-        (*tm->body)(static_cast<int>(t), tm->size);
-      },
-      &team, nt};
-  detail::ThreadPool::instance().run(job, nt);
-}
 
 // One unit: row panels [ir0, ir1) x column panels [q0, q1) of C, every K slice.
 void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh, int64_t ir0,
@@ -371,30 +312,16 @@ void scale_only(const Problem& p) {
   }
 }
 
-// The packing buffer of the calling thread, 64-byte aligned, grown on demand and kept for
-// the thread's lifetime so that products allocate nothing after the first ones. Shared by
-// the threads of the calling thread's parallel regions; never used by two sgemm calls at once
-// (a nested call runs on its own thread's buffer).
-char* scratch(int64_t bytes) {
-  struct Buffer {
-    char* data = nullptr;
-    int64_t size = 0;
-    ~Buffer() { std::free(data); }
-  };
-  thread_local Buffer buf;
-  if (bytes > buf.size) {
-    std::free(buf.data);
-    buf.data = nullptr;
-    buf.size = 0;
-    buf.data =
-        static_cast<char*>(std::aligned_alloc(64, static_cast<size_t>(bytes + 63) / 64 * 64));
-    if (buf.data == nullptr) throw std::bad_alloc();
-    buf.size = bytes;
-  }
-  return buf.data;
-}
-
 }  // namespace
+
+const KernelFamily& kernel_family(GemmIsa isa) {
+#if EMBER_GEMM_X86_KERNELS
+  if (isa == GemmIsa::avx512) return kAvx512;
+  if (isa == GemmIsa::avx2) return kAvx2;
+#endif
+  (void)isa;
+  return kGeneric;
+}
 
 }  // namespace gemm
 
@@ -461,7 +388,8 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
   }
 
   const int max_threads = in_parallel_region() ? 1 : num_threads();
-  const gemm::Plan plan = gemm::make_plan(gemm::family(gemm_isa()), M, N, K, A, B, max_threads);
+  const gemm::Plan plan =
+      gemm::make_plan(gemm::kernel_family(gemm_isa()), M, N, K, A, B, max_threads);
   const int64_t per_product = gemm::Layout(plan, plan.col_chunk).bytes;
 
   if (batch > 1 && plan.threads < max_threads) {

@@ -1,5 +1,6 @@
 // The contract between the GEMM driver (gemm.cpp, pack.cpp) and the micro-kernel families
-// (microkernel_{generic,avx2,avx512}.cpp). Declarations and plain structs only.
+// (microkernel_{generic,avx2,avx512}.cpp). Declarations and plain structs only. The bfloat16
+// GEMM's contract is bf16_kernel.h.
 //
 // Note [GEMM ISA files]
 // The AVX2 and AVX-512 files are compiled with -mavx2 / -mavx512f (cmake/gemm.cmake) and
@@ -7,8 +8,10 @@
 // Such a file must not emit out-of-line copies of inline functions or templates that other
 // files also emit (std::min, std::vector, an inline helper from a header): the linker keeps
 // one copy of each, maybe the AVX-512 one, which would then run on a CPU without AVX-512.
-// Hence these files include only <immintrin.h>, <cstdint>, this header and activation.h,
-// whose helpers are constants, and keep their own helpers in an anonymous namespace.
+// Hence these files include only <immintrin.h>, <cstdint>, this header, bf16_kernel.h,
+// activation.h and epilogue_avx512.h, whose helpers are constants or have internal linkage,
+// and keep their own helpers in an anonymous namespace (bfloat16 data is raw uint16_t bits
+// there, never ember's BFloat16 with its inline conversions).
 #pragma once
 
 #include <cstdint>
@@ -52,6 +55,10 @@ struct KernelFamily {
   MicroKernel* kernel_row_major;  ///< nullptr: a row-major A is always packed.
   TransposePack* transpose_pack;
 };
+
+/// The family `isa` (which must be supported) with its blocking (gemm.cpp). bf16_gemm.cpp's
+/// portable path runs these micro-kernels on bfloat16-rounded panels.
+const KernelFamily& kernel_family(GemmIsa isa);
 
 // The scalar transposer every family may use (pack.cpp).
 void transpose_pack_generic(const float* src, int64_t ld, int64_t rows, int64_t cols, int64_t width,
