@@ -2,7 +2,7 @@
 # Accuracy benchmark: ember vs PyTorch 1.13 on Fashion-MNIST, model by model.
 #
 #   bench/accuracy/run.sh                      all four models, 10 epochs (hours on 2 cores)
-#   bench/accuracy/run.sh --models "mlp lenet" --epochs 1 --threads 2
+#   bench/accuracy/run.sh --models "mlp lenet" --epochs 1 --threads 2 --scheduler none
 #
 # Both sides train the same architecture (include/ember/models/models.h, mirrored in
 # train_torch.py) from PyTorch's default initialisation, with the same optimizer, learning
@@ -21,13 +21,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 models="mlp lenet vgg resnet18"
 epochs=10
 threads=2
+scheduler=onecycle
 out=bench/accuracy/results.md
 work=runs/bench-accuracy
 ember=build/release/tools/ember
 
 usage() {
   echo "usage: $0 [--models \"mlp lenet vgg resnet18\"] [--epochs N] [--threads N]" \
-       "[--out FILE] [--work DIR]" >&2
+       "[--scheduler onecycle|none] [--out FILE] [--work DIR]" >&2
   exit 2
 }
 while [[ $# -gt 0 ]]; do
@@ -35,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --models) models="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
+    --scheduler) scheduler="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     *) usage ;;
@@ -45,11 +47,13 @@ done
 /usr/bin/python3 -c "import torch, numpy" 2>/dev/null ||
   { echo "run.sh: python3-torch and python3-numpy are needed (scripts/setup.sh --with bench)" >&2; exit 1; }
 
-# The hyperparameters of each model, shared by both sides.
+# The hyperparameters of each model, shared by both sides. The Adam models take a one-cycle
+# schedule peaking at 2e-3 by default; --scheduler none gives Adam at a constant 1e-3.
 hyper() {
+  local adam="--optimizer adam --lr 1e-3 --batch-size 64"
+  [[ "$scheduler" == onecycle ]] && adam="--optimizer adam --lr 2e-3 --scheduler onecycle --batch-size 64"
   case "$1" in
-    mlp | lenet) echo "--optimizer adam --lr 1e-3 --batch-size 64" ;;
-    vgg) echo "--optimizer adam --lr 1e-3 --batch-size 64" ;;
+    mlp | lenet | vgg) echo "$adam" ;;
     resnet18) echo "--optimizer sgd --lr 0.05 --momentum 0.9 --weight-decay 5e-4 --batch-size 128" ;;
     *) echo "run.sh: unknown model '$1'" >&2; exit 2 ;;
   esac
