@@ -32,30 +32,17 @@
 #include "core/parallel_for.h"
 #include "ember/ember.h"
 #include "kernels/cpu/gemm/bf16_gemm.h"
+#include "unit/kernels/gemm_check.h"
 
 namespace ember::cpu {
 namespace {
 
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-constexpr double kEps = 0x1p-24;
-// Written around every matrix and in the unused part of every row: must never change.
-constexpr float kSentinel = -12345.f;
+using gemm_check::activation_ref;
+using gemm_check::kEps;
+using gemm_check::kNaN;
+using gemm_check::kSentinel;
 
 float round_bf16(float x) { return static_cast<float>(BFloat16(x)); }
-
-double activation_ref(double x, GemmActivation act) {
-  switch (act) {
-    case GemmActivation::none:
-      return x;
-    case GemmActivation::relu:
-      return x > 0 ? x : 0;
-    case GemmActivation::gelu:
-      return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-    case GemmActivation::gelu_tanh:
-      return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
-  }
-  return x;
-}
 
 // A row-major (rows, cols) matrix with row stride cols + pad, as float32 values uniform in
 // [-1, 1) (full float32 precision: the rounding matters) and as their bfloat16 roundings;
@@ -124,44 +111,12 @@ void check_case(const Case& c, std::mt19937& rng) {
   bf16_gemm_batched(1, c.M, c.N, c.K, c.alpha, operand(a, c.ta, c.a_bf16),
                     operand(b, c.tb, c.b_bf16), c.beta, C.data(), ldc, 0, &epilogue);
 
-  int failures = 0;
-  for (int64_t i = 0; i < c.M; ++i) {
-    for (int64_t j = 0; j < c.N; ++j) {
-      double dot = 0, mag = 0;
-      for (int64_t k = 0; k < c.K; ++k) {
-        const double p = (ta ? a.at(k, i) : a.at(i, k)) * (tb ? b.at(j, k) : b.at(k, j));
-        dot += p;
-        mag += std::fabs(p);
-      }
-      double x = c.alpha * dot;
-      mag *= std::fabs(c.alpha);
-      if (c.beta != 0.f) {
-        x += c.beta * static_cast<double>(C0[i * ldc + j]);
-        mag += std::fabs(c.beta * static_cast<double>(C0[i * ldc + j]));
-      }
-      if (c.bias) {
-        x += bias[j];
-        mag += std::fabs(bias[j]);
-      }
-      const double expected = activation_ref(x, c.act);
-      double tol = (static_cast<double>(c.K) + 4) * kEps * mag + 1e-30;
-      if (c.act == GemmActivation::gelu || c.act == GemmActivation::gelu_tanh) {
-        tol = 1.2 * tol +
-              3e-7 * std::max(1.0, std::fabs(x));  // slope <= 1.13, Note [GEMM activations]
-      }
-      const float got = C[i * ldc + j];
-      if (!(std::fabs(got - expected) <= tol) && ++failures <= 5) {
-        ADD_FAILURE() << "C[" << i << "][" << j << "] = " << got << ", expected " << expected
-                      << " (error " << std::fabs(got - expected) << " > tolerance " << tol << ")";
-      }
-    }
-    for (int64_t j = c.N; j < ldc; ++j) {
-      if (C[i * ldc + j] != kSentinel && ++failures <= 5) {
-        ADD_FAILURE() << "padding C[" << i << "][" << j << "] changed to " << C[i * ldc + j];
-      }
-    }
-  }
-  ASSERT_EQ(failures, 0);
+  gemm_check::expect_result(
+      {c.M, c.N, c.K, c.alpha, c.beta, c.bias, c.act},
+      [&](int64_t i, int64_t j, int64_t k) {
+        return (ta ? a.at(k, i) : a.at(i, k)) * (tb ? b.at(j, k) : b.at(k, j));
+      },
+      C0, C, ldc, bias);
 }
 
 // A path of the bfloat16 GEMM; the portable one once per sgemm micro-kernel family.
