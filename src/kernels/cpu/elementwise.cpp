@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/dispatch.h"
+#include "kernels/cpu/gemm/activation.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/cpu/select.h"
 #include "kernels/elementwise_math.h"
@@ -134,6 +135,66 @@ void binary_logical(const Tensor& a, const Tensor& b, Tensor& out) {
   binary_loop<Op, bool>(a, b, out);
 }
 
+// float32 gelu on the rational erf / tanh of the GEMM epilogue (Note [GEMM activations]:
+// within 2.5e-7 * max(1, |x|) of the exact value; the same values as the epilogue), written
+// so that the compiler vectorises it: branch-free clamps (NaN still propagates), no switch in
+// the loop. libm's erf and tanh are a call per element. float64 keeps std::erf / std::tanh.
+inline float clamp_rational_input(float z, float limit) {
+  z = select(z > limit, limit, z);
+  return select(z < -limit, -limit, z);
+}
+
+template <bool kTanh>
+inline float gelu_rational(float x) {
+  using namespace gemm;
+  if constexpr (kTanh) {
+    float z = kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x);
+    z = clamp_rational_input(z, kTanhClamp);
+    const float z2 = z * z;
+    float p = kTanhP[0];
+    for (int i = 1; i < 7; ++i) p = p * z2 + kTanhP[i];
+    float q = kTanhQ[0];
+    for (int i = 1; i < 4; ++i) q = q * z2 + kTanhQ[i];
+    return 0.5f * x * (1.f + z * p / q);
+  } else {
+    float z = x * kSqrtHalf;
+    z = clamp_rational_input(z, kErfClamp);
+    const float z2 = z * z;
+    float p = kErfP[0];
+    for (int i = 1; i < 7; ++i) p = p * z2 + kErfP[i];
+    float q = kErfQ[0];
+    for (int i = 1; i < 5; ++i) q = q * z2 + kErfQ[i];
+    return 0.5f * x * (1.f + z * p / q);
+  }
+}
+
+template <bool kTanh>
+void gelu_float(const Tensor& x, Tensor& out) {
+  const float* px = x.data<float>();
+  float* po = out.data<float>();
+  for_each_row<2>(x.sizes(), {&x.strides(), &out.strides()}, kCheap,
+                  [&](Offsets<2> off, int64_t n, Offsets<2> st) {
+                    const float* in = px + off[0];
+                    float* o = po + off[1];
+                    if (st[0] == 1 && st[1] == 1) {
+                      for (int64_t i = 0; i < n; ++i) o[i] = gelu_rational<kTanh>(in[i]);
+                    } else {
+                      for (int64_t i = 0; i < n; ++i)
+                        o[i * st[1]] = gelu_rational<kTanh>(in[i * st[0]]);
+                    }
+                  });
+}
+
+void gelu(const Tensor& x, Tensor& out, const ScalarArgs& args) {
+  if (x.dtype() != DType::float32) {
+    unary_float<kernels::GeluOp>(x, out, args);
+  } else if (args.a != 0) {
+    gelu_float<true>(x, out);
+  } else {
+    gelu_float<false>(x, out);
+  }
+}
+
 void gelu_backward(const Tensor& g, const Tensor& x, Tensor& out, const ScalarArgs& args) {
   dispatch_floating(x.dtype(), "gelu_backward", [&]<typename T>() {
     const T* pg = g.data<T>();
@@ -202,7 +263,7 @@ void register_elementwise() {
   kernels::relu.set(C, &unary_numeric<ReluOp>);
   kernels::leaky_relu.set(C, &unary_float<LeakyReluOp>);
   kernels::elu.set(C, &unary_float<EluOp>);
-  kernels::gelu.set(C, &unary_float<GeluOp>);
+  kernels::gelu.set(C, &cpu::gelu);
   kernels::gelu_backward.set(C, &cpu::gelu_backward);
   kernels::softplus.set(C, &unary_float<SoftplusOp>);
   kernels::erf.set(C, &unary_float<ErfOp>);
