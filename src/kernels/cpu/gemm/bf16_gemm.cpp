@@ -175,7 +175,7 @@ struct Layout {
 // The team's shared state for one product (see Note [GEMM threads]).
 struct Shared {
   std::byte* b_panels;
-  int32_t* state;  // per packed panel: kTodo, kPacking, kReady
+  int32_t* state;  // per packed panel: kUnpacked, kPacking, kReady
   std::atomic<int64_t> next_unit{0};
 };
 
@@ -259,7 +259,7 @@ void run_product(const Problem& p, const Plan& plan, std::byte* buf, int nt) {
     Shared sh;
     sh.b_panels = buf;
     sh.state = reinterpret_cast<int32_t*>(buf + (layout.bytes - layout.panels * 4));
-    std::fill(sh.state, sh.state + layout.panels, kTodo);
+    std::fill(sh.state, sh.state + layout.panels, kUnpacked);
     on_team(nt, [&](int, int team) { take_units(chunk, plan, layout, sh, team); });
   }
 }

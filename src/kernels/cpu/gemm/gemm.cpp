@@ -47,7 +47,7 @@
 // (column block, K slice) of the textbook scheme, two threads ran a 1024^3 product 3x slower
 // than one. Instead the units are handed out by an atomic counter, so a descheduled thread
 // holds back at most the unit it is computing, and each B micro-panel is packed by whichever
-// thread first needs it (a state per panel: to do, being packed, ready): a thread starting a
+// thread first needs it (a state per panel: unpacked, being packed, ready): a thread starting a
 // unit claims and packs the column group's panels that nobody has started, then waits only
 // for those that another thread is packing at that moment. Units are numbered column group by
 // column group, so the threads share the B block they are packing. There are at least about
@@ -203,7 +203,7 @@ struct Layout {
 // The team's shared state for one product (see Note [GEMM threads]).
 struct Shared {
   float* b_panels;
-  int32_t* state;  // per packed panel: kTodo, kPacking, kReady
+  int32_t* state;  // per packed panel: kUnpacked, kPacking, kReady
   std::atomic<int64_t> next_unit{0};
 };
 
@@ -295,7 +295,7 @@ void run_product(const Problem& p, const Plan& plan, char* buf, int nt) {
     Shared sh;
     sh.b_panels = reinterpret_cast<float*>(buf);
     sh.state = reinterpret_cast<int32_t*>(buf + (layout.bytes - layout.panels * 4));
-    std::fill(sh.state, sh.state + layout.panels, kTodo);
+    std::fill(sh.state, sh.state + layout.panels, kUnpacked);
     on_team(nt, [&](int, int team) { take_units(chunk, plan, layout, sh, team); });
   }
 }

@@ -18,14 +18,14 @@ namespace ember::cpu::gemm {
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// The states of a packed panel of B shared by a team (Note [GEMM threads]).
-inline constexpr int32_t kTodo = 0, kPacking = 1, kReady = 2;
+inline constexpr int32_t kUnpacked = 0, kPacking = 1, kReady = 2;
 
 /// Packs the panel guarded by `state` unless another thread has started it. Returns at once.
 template <typename Pack>
 void claim_and_pack(int32_t& state, const Pack& pack) {
   std::atomic_ref<int32_t> st(state);
-  int32_t expected = kTodo;
-  if (st.load(std::memory_order_relaxed) == kTodo &&
+  int32_t expected = kUnpacked;
+  if (st.load(std::memory_order_relaxed) == kUnpacked &&
       st.compare_exchange_strong(expected, kPacking, std::memory_order_acquire)) {
     pack();
     st.store(kReady, std::memory_order_release);
