@@ -3,6 +3,7 @@
 #
 #   bench/accuracy/run.sh                      all four models, 10 epochs (hours on 2 cores)
 #   bench/accuracy/run.sh --models "mlp lenet" --epochs 1 --threads 2 --scheduler none
+#   bench/accuracy/run.sh --models vgg --threads 1 --concurrent   both sides at once, a core each
 #
 # Both sides train the same architecture (include/ember/models/models.h, mirrored in
 # train_torch.py) from PyTorch's default initialisation, with the same optimizer, learning
@@ -22,13 +23,15 @@ models="mlp lenet vgg resnet18"
 epochs=10
 threads=2
 scheduler=onecycle
+seed=0
+concurrent=0
 out=bench/accuracy/results.md
 work=runs/bench-accuracy
 ember=build/release/tools/ember
 
 usage() {
   echo "usage: $0 [--models \"mlp lenet vgg resnet18\"] [--epochs N] [--threads N]" \
-       "[--scheduler onecycle|none] [--out FILE] [--work DIR]" >&2
+       "[--scheduler onecycle|none] [--seed N] [--concurrent] [--out FILE] [--work DIR]" >&2
   exit 2
 }
 while [[ $# -gt 0 ]]; do
@@ -37,6 +40,8 @@ while [[ $# -gt 0 ]]; do
     --epochs) epochs="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --scheduler) scheduler="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --concurrent) concurrent=1; shift ;;
     --out) out="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     *) usage ;;
@@ -59,29 +64,55 @@ hyper() {
   esac
 }
 
-pin=()
-if command -v taskset >/dev/null; then pin=(taskset -c "0-$((threads - 1))"); fi
+# --concurrent runs the two sides at the same time on disjoint cores (threads each), which
+# halves the wall time of a comparison on a machine with 2 x threads cores.
+ember_pin=()
+torch_pin=()
+if command -v taskset >/dev/null; then
+  ember_pin=(taskset -c "0-$((threads - 1))")
+  torch_pin=("${ember_pin[@]}")
+  ((concurrent)) && torch_pin=(taskset -c "$threads-$((2 * threads - 1))")
+fi
 export EMBER_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
 mkdir -p "$work"
 
 now() { date +%s.%N; }
 seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+# Each side writes its log and its wall seconds (<log>.seconds).
+run_ember() {
+  local start
+  start=$(now)
+  "${ember_pin[@]}" "$ember" train "${args[@]}" --out "$work/$model" --quiet > "$work/$model.ember.log"
+  seconds_since "$start" > "$work/$model.ember.seconds"
+}
+run_torch() {
+  local start
+  start=$(now)
+  "${torch_pin[@]}" /usr/bin/python3 bench/accuracy/train_torch.py "${args[@]}" \
+    --threads "$threads" > "$work/$model.torch.json"
+  seconds_since "$start" > "$work/$model.torch.seconds"
+}
 rows=()
 for model in $models; do
-  args=(--model "$model" --data fashion-mnist --epochs "$epochs" --seed 0 $(hyper "$model"))
-  echo "== $model: ember" >&2
-  start=$(now)
-  "${pin[@]}" "$ember" train "${args[@]}" --out "$work/$model" --quiet | tee "$work/$model.ember.log"
-  ember_s=$(seconds_since "$start")
+  args=(--model "$model" --data fashion-mnist --epochs "$epochs" --seed "$seed" $(hyper "$model"))
+  if ((concurrent)); then
+    echo "== $model: ember and torch, concurrently" >&2
+    run_ember & ember_job=$!
+    run_torch & torch_job=$!
+    wait "$ember_job"
+    wait "$torch_job"
+  else
+    echo "== $model: ember" >&2
+    run_ember
+    echo "== $model: torch" >&2
+    run_torch
+  fi
+  cat "$work/$model.ember.log" "$work/$model.torch.json"
   ember_acc=$(sed -n 's/^test accuracy: \([0-9.]*\).*/\1/p' "$work/$model.ember.log")
-
-  echo "== $model: torch" >&2
-  start=$(now)
-  "${pin[@]}" /usr/bin/python3 bench/accuracy/train_torch.py "${args[@]}" \
-    --threads "$threads" | tee "$work/$model.torch.json"
-  torch_s=$(seconds_since "$start")
   torch_acc=$(/usr/bin/python3 -c "import json,sys; print('%.4f' % json.load(sys.stdin)['test_accuracy'])" \
     < "$work/$model.torch.json")
+  ember_s=$(cat "$work/$model.ember.seconds")
+  torch_s=$(cat "$work/$model.torch.seconds")
 
   rows+=("| $model | $ember_acc | $torch_acc | $(printf %.0f "$ember_s") s | $(printf %.0f "$torch_s") s | \`ember train ${args[*]}\` |")
 done
@@ -89,7 +120,7 @@ done
 {
   echo "# Accuracy: ember vs PyTorch 1.13 on Fashion-MNIST"
   echo
-  echo "Epochs: $epochs; threads: $threads; $(date -u +%Y-%m-%d), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
+  echo "Epochs: $epochs; threads: $threads$( ((concurrent)) && echo ', both sides at once on disjoint cores'); seed: $seed; $(date -u +%Y-%m-%d), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
   echo "Test accuracy after the last epoch; wall time includes data loading and per-epoch evaluation."
   echo
   echo "| model | ember acc | torch acc | ember time | torch time | command |"
