@@ -19,6 +19,11 @@ CASES = {
     "conv2d_empty_batch": lambda x, w, b: F.conv2d(x, w, b),
     "conv2d_large_one_image": lambda x, w, b: F.conv2d(x, w, b, padding=1),
     "conv2d_large_batch": lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=2),
+    "conv2d_winograd_odd_plane": lambda x, w, b: F.conv2d(x, w, b, padding=1),
+    "conv2d_winograd_pad0": lambda x, w: F.conv2d(x, w),
+    "conv2d_winograd_pad2_0": lambda x, w, b: F.conv2d(x, w, b, padding=(2, 0)),
+    "conv2d_winograd_1x1_plane": lambda x, w, b: F.conv2d(x, w, b, padding=1),
+    "conv2d_winograd_chunks": lambda x, w, b: F.conv2d(x, w, b, padding=1),
     # conv1d
     "conv1d_stride_padding": lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1),
     "conv1d_dilation_groups": lambda x, w: F.conv1d(x, w, dilation=3, groups=2),

@@ -88,6 +88,39 @@ void add_conv2d_cases(std::vector<OpCase>& c) {
                .gradcheck = false});
 }
 
+// Winograd F(2x2, 3x3) (kernels/cpu/winograd.cpp): float32 3x3 stride-1 convolutions with
+// at least 16 channels each side. Odd planes leave edge tiles hanging over the output; pads
+// 0 and 2 make the input gradient's padding 2 and 0; a 1x1 plane is a single cropped tile;
+// 128 channels cut the batch into many chunks over the threads.
+void add_conv2d_winograd_cases(std::vector<OpCase>& c) {
+  c.push_back({.name = "conv2d_winograd_odd_plane",
+               .op = "conv2d",
+               .inputs = {uniform({3, 16, 7, 9}), uniform({20, 16, 3, 3}), uniform({20})},
+               .fn = one([](In in) { return conv2d(in[0], in[1], in[2], {.padding = {1, 1}}); }),
+               .gradcheck = false});
+  c.push_back({.name = "conv2d_winograd_pad0",
+               .op = "conv2d",
+               .inputs = {uniform({2, 16, 6, 5}), uniform({16, 16, 3, 3})},
+               .fn = one([](In in) { return conv2d(in[0], in[1], Tensor()); }),
+               .gradcheck = false});
+  c.push_back({.name = "conv2d_winograd_pad2_0",
+               .op = "conv2d",
+               .inputs = {uniform({2, 17, 5, 8}), uniform({18, 17, 3, 3}), uniform({18})},
+               .fn = one([](In in) { return conv2d(in[0], in[1], in[2], {.padding = {2, 0}}); }),
+               .gradcheck = false});
+  c.push_back({.name = "conv2d_winograd_1x1_plane",
+               .op = "conv2d",
+               .inputs = {uniform({2, 16, 1, 1}), uniform({16, 16, 3, 3}), uniform({16})},
+               .fn = one([](In in) { return conv2d(in[0], in[1], in[2], {.padding = {1, 1}}); }),
+               .gradcheck = false});
+  c.push_back({.name = "conv2d_winograd_chunks",
+               .op = "conv2d",
+               .inputs = {uniform({3, 128, 10, 13}), uniform({130, 128, 3, 3}), uniform({130})},
+               .fn = one([](In in) { return conv2d(in[0], in[1], in[2], {.padding = {1, 1}}); }),
+               .atol = 1e-4,
+               .gradcheck = false});
+}
+
 void add_conv1d_cases(std::vector<OpCase>& c) {
   c.push_back(
       {.name = "conv1d_stride_padding",
@@ -342,6 +375,7 @@ void add_interpolate_cases(std::vector<OpCase>& c) {
 std::vector<OpCase> conv_cases() {
   std::vector<OpCase> c;
   add_conv2d_cases(c);
+  add_conv2d_winograd_cases(c);
   add_conv1d_cases(c);
   add_conv_transpose2d_cases(c);
   add_max_pool2d_cases(c);

@@ -6,9 +6,10 @@
 //   backward weight dw_g (OC/G, CK)   += dy_g (OC/G, OH*OW) @ col^T, summed over images
 // with CK = C/G * KH * KW. A 1x1, stride-1, unpadded convolution is already a GEMM on the
 // input plane and skips im2col; depthwise convolutions skip the GEMM too (Note [Depthwise
-// conv]). The GEMM is ember's sgemm (float32) or dgemm (float64). The only allocations are
-// scratch buffers: per-thread column matrices and per-thread partial weight gradients
-// (summed in a fixed order so results do not depend on scheduling).
+// conv]); float32 3x3 stride-1 convolutions with enough channels run as Winograd F(2x2, 3x3)
+// instead (winograd.h). The GEMM is ember's sgemm (float32) or dgemm (float64). The only
+// allocations are scratch buffers: per-thread column matrices and per-thread partial weight
+// gradients (summed in a fixed order so results do not depend on scheduling).
 #include <algorithm>
 #include <type_traits>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "kernels/cpu/gemm/bf16_gemm.h"
 #include "kernels/cpu/gemm/dgemm.h"
 #include "kernels/cpu/gemm/gemm.h"
+#include "kernels/cpu/winograd.h"
 #include "kernels/kernels.h"
 #include "kernels/register.h"
 #include "kernels/window.h"
@@ -310,7 +312,9 @@ void conv2d_backward_weight_loop(const T* dy, const T* x, T* dw, const ConvShape
 void conv2d(const Tensor& x, const Tensor& w, Tensor& y, const Conv2dArgs& a) {
   const ConvShape s = kernels::conv_shape(x.sizes(), w.sizes(), y.sizes(), a.groups);
   dispatch_floating(x.dtype(), "conv2d", [&]<typename T>() {
-    if (s.Cg() == 1 && s.G > 1) {
+    if (std::is_same_v<T, float> && winograd_applies(s, a)) {
+      winograd_conv2d(x.data<float>(), w.data<float>(), y.data<float>(), s, a);
+    } else if (s.Cg() == 1 && s.G > 1) {
       depthwise_forward(x.data<T>(), w.data<T>(), y.data<T>(), s, a);
     } else {
       conv2d_loop(x.data<T>(), w.data<T>(), y.data<T>(), s, a);
@@ -321,7 +325,9 @@ void conv2d(const Tensor& x, const Tensor& w, Tensor& y, const Conv2dArgs& a) {
 void conv2d_backward_input(const Tensor& dy, const Tensor& w, Tensor& dx, const Conv2dArgs& a) {
   const ConvShape s = kernels::conv_shape(dx.sizes(), w.sizes(), dy.sizes(), a.groups);
   dispatch_floating(dy.dtype(), "conv2d_backward_input", [&]<typename T>() {
-    if (s.Cg() == 1 && s.G > 1) {
+    if (std::is_same_v<T, float> && winograd_applies(s, a)) {
+      winograd_conv2d_backward_input(dy.data<float>(), w.data<float>(), dx.data<float>(), s, a);
+    } else if (s.Cg() == 1 && s.G > 1) {
       depthwise_backward_input(dy.data<T>(), w.data<T>(), dx.data<T>(), s, a);
     } else {
       conv2d_backward_input_loop(dy.data<T>(), w.data<T>(), dx.data<T>(), s, a);
@@ -332,7 +338,9 @@ void conv2d_backward_input(const Tensor& dy, const Tensor& w, Tensor& dx, const 
 void conv2d_backward_weight(const Tensor& dy, const Tensor& x, Tensor& dw, const Conv2dArgs& a) {
   const ConvShape s = kernels::conv_shape(x.sizes(), dw.sizes(), dy.sizes(), a.groups);
   dispatch_floating(dy.dtype(), "conv2d_backward_weight", [&]<typename T>() {
-    if (s.Cg() == 1 && s.G > 1) {
+    if (std::is_same_v<T, float> && winograd_applies(s, a)) {
+      winograd_conv2d_backward_weight(dy.data<float>(), x.data<float>(), dw.data<float>(), s, a);
+    } else if (s.Cg() == 1 && s.G > 1) {
       depthwise_backward_weight(dy.data<T>(), x.data<T>(), dw.data<T>(), s, a);
     } else {
       conv2d_backward_weight_loop(dy.data<T>(), x.data<T>(), dw.data<T>(), s, a);
