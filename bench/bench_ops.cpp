@@ -5,9 +5,10 @@
 //
 //   conv2d_{fwd,fwdbwd}_n64_c32_oc64_28x28     3x3, padding 1, bias
 //   conv2d_{fwd,fwdbwd}_n32_c64_oc128_14x14
-//   softmax_fwd_4096x1024                      over the last dim
+//   softmax_{fwd,fwdbwd}_4096x1024             over the last dim
 //   layer_norm_{fwd,fwdbwd}_4096x768           over the last dim, weight and bias
 //   gelu_{fwd,fwdbwd}_4M                       erf form, 4 Mi elements
+//   silu_{fwd,fwdbwd}_4M                       4 Mi elements
 //   adamw_step_resnet18                        AdamW.step() over ResNet18's 62 parameters
 //
 // fwd: inputs that do not require grad, so nothing is recorded. fwdbwd: every input
@@ -75,6 +76,16 @@ void softmax_fwd(benchmark::State& state) {
   }
 }
 
+void softmax_fwdbwd(benchmark::State& state) {
+  Tensor x = input({4096, 1024}, true);
+  Tensor dy = ember::ones({4096, 1024});
+  for (auto _ : state) {
+    drop_grads({x});
+    ember::softmax(x, -1).backward(dy);
+    benchmark::DoNotOptimize(x.grad().data_ptr());
+  }
+}
+
 void layer_norm_fwd(benchmark::State& state) {
   Tensor x = input({4096, 768}, false);
   Tensor w = input({768}, false);
@@ -117,6 +128,24 @@ void gelu_fwdbwd(benchmark::State& state) {
   }
 }
 
+void silu_fwd(benchmark::State& state) {
+  Tensor x = input({kGeluNumel}, false);
+  for (auto _ : state) {
+    Tensor y = ember::silu(x);
+    benchmark::DoNotOptimize(y.data_ptr());
+  }
+}
+
+void silu_fwdbwd(benchmark::State& state) {
+  Tensor x = input({kGeluNumel}, true);
+  Tensor dy = ember::ones({kGeluNumel});
+  for (auto _ : state) {
+    drop_grads({x});
+    ember::silu(x).backward(dy);
+    benchmark::DoNotOptimize(x.grad().data_ptr());
+  }
+}
+
 // ResNet18's parameters (11.2 M floats in 62 tensors, from 64 biases to 2.4 M-float convs),
 // each with a gradient; the first step, which creates the moment buffers, runs before timing.
 void adamw_step_resnet18(benchmark::State& state) {
@@ -141,10 +170,13 @@ int main(int argc, char** argv) {
     add(benchmark::RegisterBenchmark(conv_name("fwdbwd", c).c_str(), conv2d_fwdbwd, c));
   }
   add(benchmark::RegisterBenchmark("softmax_fwd_4096x1024", softmax_fwd));
+  add(benchmark::RegisterBenchmark("softmax_fwdbwd_4096x1024", softmax_fwdbwd));
   add(benchmark::RegisterBenchmark("layer_norm_fwd_4096x768", layer_norm_fwd));
   add(benchmark::RegisterBenchmark("layer_norm_fwdbwd_4096x768", layer_norm_fwdbwd));
   add(benchmark::RegisterBenchmark("gelu_fwd_4M", gelu_fwd));
   add(benchmark::RegisterBenchmark("gelu_fwdbwd_4M", gelu_fwdbwd));
+  add(benchmark::RegisterBenchmark("silu_fwd_4M", silu_fwd));
+  add(benchmark::RegisterBenchmark("silu_fwdbwd_4M", silu_fwdbwd));
   add(benchmark::RegisterBenchmark("adamw_step_resnet18", adamw_step_resnet18));
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -5,9 +5,10 @@ The same cases under the same names, the same shapes and the same timed region:
 
   conv2d_{fwd,fwdbwd}_n64_c32_oc64_28x28     3x3, padding 1, bias
   conv2d_{fwd,fwdbwd}_n32_c64_oc128_14x14
-  softmax_fwd_4096x1024                      over the last dim
+  softmax_{fwd,fwdbwd}_4096x1024             over the last dim
   layer_norm_{fwd,fwdbwd}_4096x768           over the last dim, weight and bias
   gelu_{fwd,fwdbwd}_4M                       erf form, 4 Mi elements
+  silu_{fwd,fwdbwd}_4M                       4 Mi elements
   adamw_step_resnet18                        AdamW.step() over ResNet18's 62 parameters
 
 fwd: inputs that do not require grad. fwdbwd: every input requires grad; an iteration sets
@@ -64,6 +65,16 @@ def softmax_fwd():
     return lambda: torch.softmax(x, -1)
 
 
+def softmax_fwdbwd():
+    x = torch.randn(4096, 1024, requires_grad=True)
+    dy = torch.ones(4096, 1024)
+
+    def step():
+        drop_grads(x)
+        torch.softmax(x, -1).backward(dy)
+    return step
+
+
 def layer_norm_fwd():
     x, w, b = torch.randn(4096, 768), torch.randn(768), torch.randn(768)
     return lambda: F.layer_norm(x, (768,), w, b)
@@ -96,6 +107,21 @@ def gelu_fwdbwd():
     return step
 
 
+def silu_fwd():
+    x = torch.randn(GELU_NUMEL)
+    return lambda: F.silu(x)
+
+
+def silu_fwdbwd():
+    x = torch.randn(GELU_NUMEL, requires_grad=True)
+    dy = torch.ones(GELU_NUMEL)
+
+    def step():
+        drop_grads(x)
+        F.silu(x).backward(dy)
+    return step
+
+
 def adamw_step_resnet18():
     """The moment buffers are created by a first step before timing, as on ember's side."""
     params = list(ResNet18().parameters())
@@ -116,10 +142,13 @@ def cases():
         out.append((conv_name("fwd", *shape), lambda s=shape: conv2d_fwd(*s)))
         out.append((conv_name("fwdbwd", *shape), lambda s=shape: conv2d_fwdbwd(*s)))
     out += [("softmax_fwd_4096x1024", softmax_fwd),
+            ("softmax_fwdbwd_4096x1024", softmax_fwdbwd),
             ("layer_norm_fwd_4096x768", layer_norm_fwd),
             ("layer_norm_fwdbwd_4096x768", layer_norm_fwdbwd),
             ("gelu_fwd_4M", gelu_fwd),
             ("gelu_fwdbwd_4M", gelu_fwdbwd),
+            ("silu_fwd_4M", silu_fwd),
+            ("silu_fwdbwd_4M", silu_fwdbwd),
             ("adamw_step_resnet18", adamw_step_resnet18)]
     return out
 

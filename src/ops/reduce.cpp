@@ -350,6 +350,22 @@ Tensor cumsum(const Tensor& x, int64_t dim) {
   return out;
 }
 
+namespace {
+
+// The fused backward of softmax (or log_softmax) along dim d: dx from the output y and the
+// incoming grad in one kernel, no temporaries. No autograd.
+Tensor run_softmax_backward(const kernels::KernelTable<kernels::SoftmaxBackwardKernel>& table,
+                            const Tensor& grad, const Tensor& y, int64_t d) {
+  DType compute = compute_dtype(y.dtype());
+  Tensor gc = grad.to(compute).contiguous();
+  Tensor yc = y.to(compute).contiguous();
+  Tensor dx = empty(y.sizes(), {.dtype = compute, .device = y.device()});
+  table.get(y.device())(gc, yc, dx, dim_geometry(y.sizes(), d));
+  return dx.to(grad.dtype());
+}
+
+}  // namespace
+
 Tensor softmax(const Tensor& x, int64_t dim) {
   check_floating(x, "softmax");
   int64_t d = normalize_dim(dim, x.dim(), "softmax");
@@ -359,6 +375,11 @@ Tensor softmax(const Tensor& x, int64_t dim) {
     autograd::record("softmax", {x}, out,
                      [saved, d](const Tensor& g) {
                        Tensor y = saved.get();
+                       // Under create_graph the rule is written with ops, so that it
+                       // differentiates again; otherwise one fused kernel.
+                       if (!autograd::is_grad_enabled()) {
+                         return Grads{run_softmax_backward(kernels::softmax_backward, g, y, d)};
+                       }
                        Tensor gy = g * y;
                        return Grads{gy - y * sum(gy, {d}, {.keepdim = true})};
                      },
@@ -377,7 +398,12 @@ Tensor log_softmax(const Tensor& x, int64_t dim) {
     autograd::record(
         "log_softmax", {x}, out,
         [saved, d](const Tensor& g) {
-          return Grads{g - exp(saved.get()) * sum(g, {d}, {.keepdim = true})};
+          Tensor y = saved.get();
+          // As softmax's: ops under create_graph, else one fused kernel.
+          if (!autograd::is_grad_enabled()) {
+            return Grads{run_softmax_backward(kernels::log_softmax_backward, g, y, d)};
+          }
+          return Grads{g - exp(y) * sum(g, {d}, {.keepdim = true})};
         },
         {saved.data()});
     saved.bind(out);

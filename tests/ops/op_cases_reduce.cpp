@@ -198,6 +198,10 @@ void cumsum_softmax(std::vector<OpCase>& c) {
     c.push_back(single(op + "_large_logits", op, {uniform({3, 7}, -800, 800)},
                        [f](In in) { return f(in[0], 1); }));
     c.back().gradcheck = false;  // saturated: finite differences of 1e-6 see only rounding
+    // Rows long enough for the fast kernel's vectorised loops and their tails (67 = 4 * 16 + 3).
+    c.push_back(single(op + "_long_rows", op, {uniform({3, 67}, -20, 20)},
+                       [f](In in) { return f(in[0], -1); }));
+    c.back().fixture = false;  // a fast-kernel case: the shorter ones carry the fixtures
     c.push_back(single(op + "_scalar", op, {uniform({})}, [f](In in) { return f(in[0], 0); }));
     c.push_back(single(op + "_empty", op, {uniform({0, 4})}, [f](In in) { return f(in[0], 1); }));
   }

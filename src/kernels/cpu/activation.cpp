@@ -1,21 +1,19 @@
-// Fast kernels: silu and silu_backward.
+// Fast kernels: the elementwise ops whose cost is a transcendental function: exp, sigmoid,
+// tanh, gelu, silu, and the backwards of gelu and silu.
 //
-// Both are one pass over memory, bound by exp: for float32 a contiguous run goes through
-// exp_f32 below, a polynomial the compiler vectorises (glibc's expf is a scalar call), in
-// clones for AVX-512 and AVX2 picked at run time. float64 and strided runs use the shared
-// scalar formulas of kernels/elementwise_math.h, which the reference kernels use too; the
-// tests hold the two within float32 rounding of each other.
+// For float32 each is one pass over memory on the vectorisable math of
+// kernels/cpu/vectorize.h (exp_f32, the rational erf and tanh; glibc's expf, erff and tanhf are
+// a scalar call per element): contiguous runs go through loops compiled in AVX-512 / AVX2
+// clones, strided runs apply the same formula one element at a time. float64 (the gradcheck
+// path) keeps the shared scalar formulas of kernels/elementwise_math.h, which the reference
+// kernels use too; the op table holds the float32 formulas within float32 rounding of those.
 //
-// This is not where the other activations live (src/kernels/cpu/elementwise.cpp): their
-// scalar loops are cheap enough; silu sits in every block of the models that use it.
-#include <bit>
-#include <cmath>
-#include <cstdint>
-#include <limits>
+// The cheap elementwise ops live in src/kernels/cpu/elementwise.cpp.
 #include <type_traits>
 
 #include "core/dispatch.h"
 #include "kernels/cpu/loops.h"
+#include "kernels/cpu/vectorize.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/kernels.h"
 #include "kernels/register.h"
@@ -26,67 +24,82 @@ namespace {
 
 using kernels::ScalarArgs;
 
-// exp(x) for float32 within 2e-7 relative error, with no call and no branch (Cephes' expf):
-// x = n ln2 + r with n = round(x / ln2), |r| <= ln2 / 2; exp(r) is a degree-7 polynomial;
-// 2^n is put together in the exponent bits. The polynomial sees x clamped to [-87, 88], where
-// 2^n is a normal float; outside, the result is selected: 0 below -87 and inf above 88 (where
-// the exact value is still finite up to 88.72). The silu formulas turn both into results
-// within 1e-36 of the exact ones, and keep the special values std::exp gives: silu(-inf) is
-// NaN, as PyTorch's. NaN passes through (the comparisons are false).
-inline float exp_f32(float x) {
-  constexpr float kLo = -87.0f, kHi = 88.0f;
-  constexpr float kLog2e = 1.44269504088896341f;
-  // Adding 1.5 * 2^23 rounds to an integer, which lands in the low mantissa bits.
-  constexpr float kRound = 12582912.0f;
-  constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
-  float xc = x < kLo ? kLo : x;
-  xc = xc > kHi ? kHi : xc;
-  const float t = xc * kLog2e + kRound;
-  const float n = t - kRound;
-  const float r = (xc - n * kLn2Hi) - n * kLn2Lo;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  // n + 127 in the exponent field: 2^n.
-  const uint32_t bits = (std::bit_cast<uint32_t>(t) - std::bit_cast<uint32_t>(kRound) + 127u) << 23;
-  const float e = p * std::bit_cast<float>(bits);
-  return x > kHi ? std::numeric_limits<float>::infinity() : (x < kLo ? 0.0f : e);
-}
+// ---- float32 formulas (x -> y, and (g, x) -> dx for backwards) -----------------------------
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define EMBER_VECTOR_CLONES [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
-#else
-#define EMBER_VECTOR_CLONES
-#endif
-
-// out[i] = silu(x[i]) over n contiguous floats.
-EMBER_VECTOR_CLONES
-void silu_run_f32(const float* __restrict x, float* __restrict out, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = x[i] / (1.0f + exp_f32(-x[i]));
-}
-
-// out[i] = g[i] * s (1 + x[i] (1 - s)), s = sigmoid(x[i]), over n contiguous floats.
-EMBER_VECTOR_CLONES
-void silu_backward_run_f32(const float* __restrict g, const float* __restrict x,
-                           float* __restrict out, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float s = 1.0f / (1.0f + exp_f32(-x[i]));
-    out[i] = g[i] * s * (1.0f + x[i] * (1.0f - s));
+struct ExpF32 {
+  static float apply(float x) { return exp_f32(x); }
+};
+// 1 / (1 + exp(-x)): exp(-x) = inf gives 0 and exp(-x) = 0 gives 1, as std::exp's would.
+struct SigmoidF32 {
+  static float apply(float x) { return 1.f / (1.f + exp_f32(-x)); }
+};
+struct TanhF32 {
+  static float apply(float x) { return tanh_rational(x); }
+};
+struct GeluF32 {
+  static float apply(float x) { return 0.5f * x * (1.f + erf_rational(x * gemm::kSqrtHalf)); }
+};
+struct GeluTanhF32 {
+  static float apply(float x) {
+    using namespace gemm;
+    return 0.5f * x * (1.f + tanh_rational(kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x)));
   }
+};
+// x / (1 + exp(-x)), as kernels::SiluOp: silu(-inf) is NaN, as PyTorch's.
+struct SiluF32 {
+  static float apply(float x) { return x / (1.f + exp_f32(-x)); }
+};
+
+constexpr float kInvSqrtTwoPi = 0.39894228040143268f;
+
+// g (Phi(x) + x phi(x)).
+struct GeluBackwardF32 {
+  static float apply(float g, float x) {
+    const float cdf = 0.5f * (1.f + erf_rational(x * gemm::kSqrtHalf));
+    const float pdf = exp_f32(-0.5f * x * x) * kInvSqrtTwoPi;
+    return g * (cdf + x * pdf);
+  }
+};
+// g (0.5 (1 + t) + 0.5 x (1 - t^2) du/dx), t = tanh(u), u = k (x + c x^3).
+struct GeluTanhBackwardF32 {
+  static float apply(float g, float x) {
+    using namespace gemm;
+    const float t = tanh_rational(kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x));
+    const float du = kSqrtTwoOverPi * (1.f + 3.f * kGeluTanhCubic * x * x);
+    return g * (0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * du);
+  }
+};
+// g s (1 + x (1 - s)), s = sigmoid(x), as kernels::SiluBackwardOp.
+struct SiluBackwardF32 {
+  static float apply(float g, float x) {
+    const float s = 1.f / (1.f + exp_f32(-x));
+    return g * s * (1.f + x * (1.f - s));
+  }
+};
+
+// ---- loops ---------------------------------------------------------------------------------
+
+// out[i] = F(x[i]) over n contiguous floats.
+template <typename F>
+EMBER_VECTOR_CLONES void unary_run_f32(const float* __restrict x, float* __restrict out,
+                                       int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = F::apply(x[i]);
 }
 
-#undef EMBER_VECTOR_CLONES
+// out[i] = F(g[i], x[i]) over n contiguous floats.
+template <typename F>
+EMBER_VECTOR_CLONES void backward_run_f32(const float* __restrict g, const float* __restrict x,
+                                          float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = F::apply(g[i], x[i]);
+}
 
-// exp and a division per element: about ten simple ops' worth, for the parallel threshold.
+// A transcendental costs about ten simple ops, for the parallel threshold.
 constexpr int64_t kCost = 10;
 
-// x any strides, out contiguous, one floating dtype.
-void silu(const Tensor& x, Tensor& out, const ScalarArgs& args) {
-  dispatch_floating(x.dtype(), "silu", [&]<typename T>() {
+// x any strides, out contiguous: float32 through F, other floating dtypes through Op.
+template <typename F, typename Op>
+void unary(const Tensor& x, Tensor& out, const ScalarArgs& args) {
+  dispatch_floating(x.dtype(), "unary", [&]<typename T>() {
     const T* px = x.data<T>();
     T* po = out.data<T>();
     for_each_row<2>(x.sizes(), {&x.strides(), &out.strides()}, kCost,
@@ -95,45 +108,75 @@ void silu(const Tensor& x, Tensor& out, const ScalarArgs& args) {
                       T* o = po + off[1];
                       if constexpr (std::is_same_v<T, float>) {
                         if (st[0] == 1 && st[1] == 1) {
-                          silu_run_f32(in, o, n);
-                          return;
+                          unary_run_f32<F>(in, o, n);
+                        } else {
+                          for (int64_t i = 0; i < n; ++i) o[i * st[1]] = F::apply(in[i * st[0]]);
                         }
-                      }
-                      for (int64_t i = 0; i < n; ++i) {
-                        o[i * st[1]] = kernels::SiluOp::apply<T>(in[i * st[0]], args);
+                      } else {
+                        for (int64_t i = 0; i < n; ++i)
+                          o[i * st[1]] = Op::template apply<T>(in[i * st[0]], args);
                       }
                     });
   });
 }
 
-// g, x, out of one shape and floating dtype, any strides (zero for broadcast).
-void silu_backward(const Tensor& g, const Tensor& x, Tensor& out, const ScalarArgs& args) {
-  dispatch_floating(x.dtype(), "silu_backward", [&]<typename T>() {
+// g, x, out of one shape and floating dtype, any strides (zero for broadcast): float32
+// through F, other floating dtypes through Op.
+template <typename F, typename Op>
+void backward(const Tensor& g, const Tensor& x, Tensor& out, const ScalarArgs& args) {
+  dispatch_floating(x.dtype(), "backward", [&]<typename T>() {
     const T* pg = g.data<T>();
     const T* px = x.data<T>();
     T* po = out.data<T>();
     for_each_row<3>(out.sizes(), {&g.strides(), &x.strides(), &out.strides()}, kCost,
                     [&](Offsets<3> off, int64_t n, Offsets<3> st) {
+                      const T* gr = pg + off[0];
+                      const T* in = px + off[1];
+                      T* o = po + off[2];
                       if constexpr (std::is_same_v<T, float>) {
                         if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
-                          silu_backward_run_f32(pg + off[0], px + off[1], po + off[2], n);
-                          return;
+                          backward_run_f32<F>(gr, in, o, n);
+                        } else {
+                          for (int64_t i = 0; i < n; ++i)
+                            o[i * st[2]] = F::apply(gr[i * st[0]], in[i * st[1]]);
                         }
-                      }
-                      for (int64_t i = 0; i < n; ++i) {
-                        po[off[2] + i * st[2]] = kernels::SiluBackwardOp::apply<T>(
-                            pg[off[0] + i * st[0]], px[off[1] + i * st[1]], args);
+                      } else {
+                        for (int64_t i = 0; i < n; ++i)
+                          o[i * st[2]] = Op::template apply<T>(gr[i * st[0]], in[i * st[1]], args);
                       }
                     });
   });
 }
 
+// gelu and its backward: args.a = 1 selects the tanh form.
+void gelu(const Tensor& x, Tensor& out, const ScalarArgs& args) {
+  if (args.a != 0) {
+    unary<GeluTanhF32, kernels::GeluOp>(x, out, args);
+  } else {
+    unary<GeluF32, kernels::GeluOp>(x, out, args);
+  }
+}
+
+void gelu_backward(const Tensor& g, const Tensor& x, Tensor& out, const ScalarArgs& args) {
+  if (args.a != 0) {
+    backward<GeluTanhBackwardF32, kernels::GeluBackwardOp>(g, x, out, args);
+  } else {
+    backward<GeluBackwardF32, kernels::GeluBackwardOp>(g, x, out, args);
+  }
+}
+
 }  // namespace
 
 void register_activation() {
+  using namespace kernels;  // NOLINT: the table names
   constexpr Backend C = Backend::cpu;
-  kernels::silu.set(C, &cpu::silu);
-  kernels::silu_backward.set(C, &cpu::silu_backward);
+  kernels::exp.set(C, &unary<ExpF32, ExpOp>);
+  kernels::sigmoid.set(C, &unary<SigmoidF32, SigmoidOp>);
+  kernels::tanh.set(C, &unary<TanhF32, TanhOp>);
+  kernels::gelu.set(C, &cpu::gelu);
+  kernels::gelu_backward.set(C, &cpu::gelu_backward);
+  kernels::silu.set(C, &unary<SiluF32, SiluOp>);
+  kernels::silu_backward.set(C, &backward<SiluBackwardF32, SiluBackwardOp>);
 }
 
 }  // namespace ember::cpu

@@ -1,10 +1,10 @@
-// Fast kernels: copy, fill, and the elementwise unary, binary and ternary ops.
+// Fast kernels: copy, fill, and the elementwise unary, binary and ternary ops; exp, sigmoid,
+// tanh, gelu and silu have float32 formulas of their own in src/kernels/cpu/activation.cpp.
 // Contiguous runs get a unit-stride loop the compiler vectorises; broadcast scalars get
 // their own loop; anything else walks with its stride.
 #include <cstring>
 
 #include "core/dispatch.h"
-#include "kernels/cpu/gemm/activation.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/cpu/select.h"
 #include "kernels/elementwise_math.h"
@@ -135,81 +135,6 @@ void binary_logical(const Tensor& a, const Tensor& b, Tensor& out) {
   binary_loop<Op, bool>(a, b, out);
 }
 
-// float32 gelu on the rational erf / tanh of the GEMM epilogue (Note [GEMM activations]:
-// within 2.5e-7 * max(1, |x|) of the exact value; the same values as the epilogue), written
-// so that the compiler vectorises it: branch-free clamps (NaN still propagates), no switch in
-// the loop. libm's erf and tanh are a call per element. float64 keeps std::erf / std::tanh.
-inline float clamp_rational_input(float z, float limit) {
-  z = select(z > limit, limit, z);
-  return select(z < -limit, -limit, z);
-}
-
-template <bool kTanh>
-inline float gelu_rational(float x) {
-  using namespace gemm;
-  if constexpr (kTanh) {
-    float z = kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x);
-    z = clamp_rational_input(z, kTanhClamp);
-    const float z2 = z * z;
-    float p = kTanhP[0];
-    for (int i = 1; i < 7; ++i) p = p * z2 + kTanhP[i];
-    float q = kTanhQ[0];
-    for (int i = 1; i < 4; ++i) q = q * z2 + kTanhQ[i];
-    return 0.5f * x * (1.f + z * p / q);
-  } else {
-    float z = x * kSqrtHalf;
-    z = clamp_rational_input(z, kErfClamp);
-    const float z2 = z * z;
-    float p = kErfP[0];
-    for (int i = 1; i < 7; ++i) p = p * z2 + kErfP[i];
-    float q = kErfQ[0];
-    for (int i = 1; i < 5; ++i) q = q * z2 + kErfQ[i];
-    return 0.5f * x * (1.f + z * p / q);
-  }
-}
-
-template <bool kTanh>
-void gelu_float(const Tensor& x, Tensor& out) {
-  const float* px = x.data<float>();
-  float* po = out.data<float>();
-  for_each_row<2>(x.sizes(), {&x.strides(), &out.strides()}, kCheap,
-                  [&](Offsets<2> off, int64_t n, Offsets<2> st) {
-                    const float* in = px + off[0];
-                    float* o = po + off[1];
-                    if (st[0] == 1 && st[1] == 1) {
-                      for (int64_t i = 0; i < n; ++i) o[i] = gelu_rational<kTanh>(in[i]);
-                    } else {
-                      for (int64_t i = 0; i < n; ++i)
-                        o[i * st[1]] = gelu_rational<kTanh>(in[i * st[0]]);
-                    }
-                  });
-}
-
-void gelu(const Tensor& x, Tensor& out, const ScalarArgs& args) {
-  if (x.dtype() != DType::float32) {
-    unary_float<kernels::GeluOp>(x, out, args);
-  } else if (args.a != 0) {
-    gelu_float<true>(x, out);
-  } else {
-    gelu_float<false>(x, out);
-  }
-}
-
-void gelu_backward(const Tensor& g, const Tensor& x, Tensor& out, const ScalarArgs& args) {
-  dispatch_floating(x.dtype(), "gelu_backward", [&]<typename T>() {
-    const T* pg = g.data<T>();
-    const T* px = x.data<T>();
-    T* po = out.data<T>();
-    for_each_row<3>(out.sizes(), {&g.strides(), &x.strides(), &out.strides()}, kCostly,
-                    [&](Offsets<3> off, int64_t n, Offsets<3> st) {
-                      for (int64_t i = 0; i < n; ++i) {
-                        po[off[2] + i * st[2]] = kernels::GeluBackwardOp::apply<T>(
-                            pg[off[0] + i * st[0]], px[off[1] + i * st[1]], args);
-                      }
-                    });
-  });
-}
-
 void where(const Tensor& cond, const Tensor& a, const Tensor& b, Tensor& out) {
   dispatch_all(a.dtype(), "where", [&]<typename T>() {
     const bool* pc = cond.data<bool>();
@@ -251,20 +176,15 @@ void register_elementwise() {
   kernels::neg.set(C, &unary_numeric<NegOp>);
   kernels::abs.set(C, &unary_numeric<AbsOp>);
   kernels::sign.set(C, &unary_numeric<SignOp>);
-  kernels::exp.set(C, &unary_float<ExpOp>);
   kernels::log.set(C, &unary_float<LogOp>);
   kernels::log1p.set(C, &unary_float<Log1pOp>);
   kernels::sqrt.set(C, &unary_float<SqrtOp>);
   kernels::rsqrt.set(C, &unary_float<RsqrtOp>);
   kernels::sin.set(C, &unary_float<SinOp>);
   kernels::cos.set(C, &unary_float<CosOp>);
-  kernels::tanh.set(C, &unary_float<TanhOp>);
-  kernels::sigmoid.set(C, &unary_float<SigmoidOp>);
   kernels::relu.set(C, &unary_numeric<ReluOp>);
   kernels::leaky_relu.set(C, &unary_float<LeakyReluOp>);
   kernels::elu.set(C, &unary_float<EluOp>);
-  kernels::gelu.set(C, &cpu::gelu);
-  kernels::gelu_backward.set(C, &cpu::gelu_backward);
   kernels::softplus.set(C, &unary_float<SoftplusOp>);
   kernels::erf.set(C, &unary_float<ErfOp>);
   kernels::pow_scalar.set(C, &unary_float<PowScalarOp>);

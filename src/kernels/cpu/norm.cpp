@@ -4,8 +4,8 @@
 // forward reads a row once for its statistics (Note [Shifted one-pass variance]) and once to
 // normalise it; the backward reads it once for the two row sums, once for dx, and once more
 // to add the row's share of dweight/dbias into its thread's partial sums, which are reduced
-// at the end in chunk order. Accumulation is float32 for float32 and double for float64; row
-// sums use 8 independent accumulators so the loops vectorise without reassociating additions.
+// at the end in chunk order. Accumulation is float32 for float32 and double for float64; every
+// row loop is an AVX-512 / AVX2 clone, its sums over 16 lanes (kernels/cpu/vectorize.h).
 //
 // batch_norm: channels are independent, so both kernels split the C channels across threads
 // and each thread walks its channels' N rows of S values (S the spatial size). The forward
@@ -43,35 +43,13 @@
 
 #include "core/dispatch.h"
 #include "core/parallel_for.h"
+#include "kernels/cpu/vectorize.h"
 #include "kernels/kernels.h"
 #include "kernels/register.h"
 
 namespace ember::cpu {
 
 namespace {
-
-// The sums over c in [0, C) of both halves of f(c) = {u, v}.
-template <typename Acc, typename F>
-std::pair<Acc, Acc> sum_pairs(int64_t C, const F& f) {
-  Acc su[8] = {}, sv[8] = {};
-  int64_t c = 0;
-  for (; c + 8 <= C; c += 8) {
-    for (int64_t k = 0; k < 8; ++k) {
-      auto [u, v] = f(c + k);
-      su[k] += u;
-      sv[k] += v;
-    }
-  }
-  Acc tu = 0, tv = 0;
-  for (; c < C; ++c) {
-    auto [u, v] = f(c);
-    tu += u;
-    tv += v;
-  }
-  tu += ((su[0] + su[1]) + (su[2] + su[3])) + ((su[4] + su[5]) + (su[6] + su[7]));
-  tv += ((sv[0] + sv[1]) + (sv[2] + sv[3])) + ((sv[4] + sv[5]) + (sv[6] + sv[7]));
-  return {tu, tv};
-}
 
 // Calls f.template operator()<has_weight, has_bias>(), so that the per-element loops carry
 // no branch on the affine parameters.
@@ -88,187 +66,19 @@ void dispatch_affine(bool has_weight, bool has_bias, F&& f) {
   }
 }
 
-// x (N, C) contiguous, weight/bias (C) or undefined -> out (N, C) overwritten;
-// mean, rstd (N) overwritten. Parallel over rows.
-void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
-                Tensor& mean, Tensor& rstd, double eps) {
-  dispatch_floating(x.dtype(), "layer_norm", [&]<typename T>() {
-    using Acc = acc_t<T>;
-    const int64_t N = x.size(0), C = x.size(1);
-    const T* px = x.data<T>();
-    const T* pw = weight.defined() ? weight.data<T>() : nullptr;
-    const T* pb = bias.defined() ? bias.data<T>() : nullptr;
-    T* po = out.data<T>();
-    T* pm = mean.data<T>();
-    T* pr = rstd.data<T>();
-    const Acc inv_c = Acc(1) / static_cast<Acc>(C);
-    dispatch_affine(pw != nullptr, pb != nullptr, [&]<bool kWeight, bool kBias>() {
-      parallel_for(0, N, C, [&](int64_t begin, int64_t end) {
-        for (int64_t n = begin; n < end; ++n) {
-          const T* row = px + n * C;
-          // See Note [Shifted one-pass variance].
-          const Acc shift = C > 0 ? static_cast<Acc>(row[0]) : Acc(0);
-          auto [s, sq] = sum_pairs<Acc>(C, [&](int64_t c) {
-            Acc d = static_cast<Acc>(row[c]) - shift;
-            return std::pair<Acc, Acc>{d, d * d};
-          });
-          const Acc shifted_mean = s * inv_c;
-          const Acc var = std::max(sq * inv_c - shifted_mean * shifted_mean, Acc(0));
-          const Acc r = Acc(1) / std::sqrt(var + static_cast<Acc>(eps));
-          T* orow = po + n * C;
-          for (int64_t c = 0; c < C; ++c) {
-            // (x - K) - E[x - K] rather than x - mean: the mean rounded to T would cost the
-            // digits that the shift saved.
-            Acc y = ((static_cast<Acc>(row[c]) - shift) - shifted_mean) * r;
-            if constexpr (kWeight) y *= static_cast<Acc>(pw[c]);
-            if constexpr (kBias) y += static_cast<Acc>(pb[c]);
-            orow[c] = static_cast<T>(y);
-          }
-          pm[n] = static_cast<T>(shift + shifted_mean);
-          pr[n] = static_cast<T>(r);
-        }
-      });
-    });
-  });
-}
-
-// dout, x (N, C); mean, rstd (N); weight (C) or undefined -> dx (N, C) overwritten;
-// dweight, dbias (C) overwritten when defined. Formula in src/kernels/ref/norm.cpp.
-void layer_norm_backward(const Tensor& dout, const Tensor& x, const Tensor& mean,
-                         const Tensor& rstd, const Tensor& weight, Tensor& dx, Tensor& dweight,
-                         Tensor& dbias) {
-  dispatch_floating(x.dtype(), "layer_norm_backward", [&]<typename T>() {
-    using Acc = acc_t<T>;
-    const int64_t N = x.size(0), C = x.size(1);
-    const T* pg = dout.data<T>();
-    const T* px = x.data<T>();
-    const T* pm = mean.data<T>();
-    const T* pr = rstd.data<T>();
-    const T* pw = weight.defined() ? weight.data<T>() : nullptr;
-    T* pdx = dx.data<T>();
-    const Acc inv_c = Acc(1) / static_cast<Acc>(C);
-    const bool want_params = dweight.defined() || dbias.defined();
-    // One chunk of rows per thread; chunk k adds into partial[k] = {dweight (C), dbias (C)}.
-    const int64_t chunks =
-        N * C < kParallelGrain ? 1 : std::max<int64_t>(1, std::min<int64_t>(num_threads(), N));
-    std::vector<Acc> partial(want_params ? static_cast<size_t>(chunks * 2 * C) : 0, Acc(0));
-    auto rows = [&]<bool kWeight>() {
-      parallel_for(0, chunks, (N / chunks + 1) * C, [&](int64_t chunk_begin, int64_t chunk_end) {
-        for (int64_t k = chunk_begin; k < chunk_end; ++k) {
-          Acc* pdw = want_params ? partial.data() + k * 2 * C : nullptr;
-          Acc* pdb = want_params ? pdw + C : nullptr;
-          for (int64_t n = N * k / chunks; n < N * (k + 1) / chunks; ++n) {
-            const T* g = pg + n * C;
-            const T* row = px + n * C;
-            const Acc m = static_cast<Acc>(pm[n]), r = static_cast<Acc>(pr[n]);
-            auto xhat = [&](int64_t c) { return (static_cast<Acc>(row[c]) - m) * r; };
-            auto gw = [&](int64_t c) {
-              if constexpr (kWeight) {
-                return static_cast<Acc>(g[c]) * static_cast<Acc>(pw[c]);
-              } else {
-                return static_cast<Acc>(g[c]);
-              }
-            };
-            auto [sum_gw, sum_gw_xhat] = sum_pairs<Acc>(C, [&](int64_t c) {
-              Acc v = gw(c);
-              return std::pair<Acc, Acc>{v, v * xhat(c)};
-            });
-            const Acc mean_gw = sum_gw * inv_c, mean_gw_xhat = sum_gw_xhat * inv_c;
-            T* dxrow = pdx + n * C;
-            for (int64_t c = 0; c < C; ++c) {
-              dxrow[c] = static_cast<T>(r * (gw(c) - mean_gw - xhat(c) * mean_gw_xhat));
-            }
-            if (want_params) {
-              for (int64_t c = 0; c < C; ++c) {
-                pdw[c] += static_cast<Acc>(g[c]) * xhat(c);
-                pdb[c] += static_cast<Acc>(g[c]);
-              }
-            }
-          }
-        }
-      });
-    };
-    if (pw != nullptr) {
-      rows.template operator()<true>();
-    } else {
-      rows.template operator()<false>();
-    }
-    // The partial sums, reduced in chunk order (the result depends only on the chunk count).
-    for (int64_t which = 0; which < 2; ++which) {
-      Tensor& target = which == 0 ? dweight : dbias;
-      if (!target.defined()) continue;
-      T* pt = target.data<T>();
-      for (int64_t c = 0; c < C; ++c) {
-        Acc acc = 0;
-        for (int64_t k = 0; k < chunks; ++k) {
-          acc += partial[static_cast<size_t>((k * 2 + which) * C + c)];
-        }
-        pt[c] = static_cast<T>(acc);
-      }
-    }
-  });
-}
-
-// ---- batch_norm ----------------------------------------------------------------------------
-
-// Below this spatial size batch_norm walks (N, C, S) row by row (see the file comment).
-constexpr int64_t kMinSpatialRun = 8;
-
-// The loops over one row of S contiguous values of the channel-by-channel path, each compiled
-// for AVX-512 and AVX2 besides the library's SSE2 baseline and picked at run time. The sums
-// keep kLanes independent accumulators in one GCC vector (the generic vector extension, no
-// intrinsics: one AVX-512 register of floats, two AVX2 or four SSE2 ones), so that they
-// vectorise without reassociating additions. GCC 12 does not vectorise the same loops
-// written over an array of lanes well: it interleaves blocks with shuffles. The lanes are
-// added up in order at the end, after the tail of fewer than kLanes values.
-constexpr int kLanes = 16;
-typedef float FloatLanes __attribute__((vector_size(kLanes * sizeof(float))));
-typedef double DoubleLanes __attribute__((vector_size(kLanes * sizeof(double))));
-template <typename T>
-struct LanesOf;
-template <>
-struct LanesOf<float> {
-  using type = FloatLanes;
-};
-template <>
-struct LanesOf<double> {
-  using type = DoubleLanes;
-};
-template <typename T>
-using Lanes = typename LanesOf<T>::type;
-
-// sum(x). These loops compute in T: acc_t of float and of double is the type itself.
-template <typename T>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
-#endif
-T row_sum(const T* __restrict x, int64_t S) {
-  static_assert(std::is_same_v<T, acc_t<T>>);
-  Lanes<T> lanes = {};
-  int64_t s = 0;
-  for (; s + kLanes <= S; s += kLanes) {
-    Lanes<T> v;
-    std::memcpy(&v, x + s, sizeof v);
-    lanes += v;
-  }
-  T sum = 0;
-  for (; s < S; ++s) sum += x[s];
-  for (int k = 0; k < kLanes; ++k) sum += lanes[k];
-  return sum;
-}
+// The loops over one row of contiguous values (a layer_norm row of C, a batch_norm run of S),
+// each in EMBER_VECTOR_CLONES, with sums over lanes (kernels/cpu/vectorize.h). They compute in
+// T: acc_t of float and of double is the type itself. kWeight: gw = g * w, else gw = g.
 
 // {sum(d), sum(d^2)} with d = x - m.
 template <typename T>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
-#endif
-std::pair<T, T> row_centered_sums(const T* __restrict x, int64_t S, T m) {
+EMBER_VECTOR_CLONES std::pair<T, T> row_centered_sums(const T* __restrict x, int64_t S, T m) {
   Lanes<T> lanes_d = {}, lanes_d2 = {};
   int64_t s = 0;
   for (; s + kLanes <= S; s += kLanes) {
-    Lanes<T> v;
-    std::memcpy(&v, x + s, sizeof v);
-    const Lanes<T> d = v - m;
+    Lanes<T> d;
+    load_lanes(d, x + s);
+    d -= m;
     lanes_d += d;
     lanes_d2 += d * d;
   }
@@ -285,25 +95,35 @@ std::pair<T, T> row_centered_sums(const T* __restrict x, int64_t S, T m) {
   return {sum_d, sum_d2};
 }
 
-// {sum(g), sum(g * (x - m))}.
-template <typename T>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
-#endif
-std::pair<T, T> row_grad_sums(const T* __restrict g, const T* __restrict x, int64_t S, T m) {
+// {sum(gw), sum(gw * (x - m))}; with kWeight, gw is also stored to `gw_out`.
+template <bool kWeight, typename T>
+EMBER_VECTOR_CLONES std::pair<T, T> row_grad_sums(const T* __restrict g, const T* __restrict w,
+                                                  const T* __restrict x, T* __restrict gw_out,
+                                                  int64_t S, T m) {
   Lanes<T> lanes_g = {}, lanes_gd = {};
   int64_t s = 0;
   for (; s + kLanes <= S; s += kLanes) {
     Lanes<T> gv, xv;
-    std::memcpy(&gv, g + s, sizeof gv);
-    std::memcpy(&xv, x + s, sizeof xv);
+    load_lanes(gv, g + s);
+    if constexpr (kWeight) {
+      Lanes<T> wv;
+      load_lanes(wv, w + s);
+      gv *= wv;
+      std::memcpy(gw_out + s, &gv, sizeof gv);
+    }
+    load_lanes(xv, x + s);
     lanes_g += gv;
     lanes_gd += gv * (xv - m);
   }
   T sum_g = 0, sum_gd = 0;
   for (; s < S; ++s) {
-    sum_g += g[s];
-    sum_gd += g[s] * (x[s] - m);
+    T gv = g[s];
+    if constexpr (kWeight) {
+      gv *= w[s];
+      gw_out[s] = gv;
+    }
+    sum_g += gv;
+    sum_gd += gv * (x[s] - m);
   }
   for (int k = 0; k < kLanes; ++k) {
     sum_g += lanes_g[k];
@@ -314,32 +134,149 @@ std::pair<T, T> row_grad_sums(const T* __restrict g, const T* __restrict x, int6
 
 // out = ((x - m) - e) * scale + shift.
 template <typename T>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
-#endif
-void row_normalise(const T* __restrict x, T* __restrict out, int64_t S, T m, T e, T scale,
-                   T shift) {
+EMBER_VECTOR_CLONES void row_normalise(const T* __restrict x, T* __restrict out, int64_t S, T m,
+                                       T e, T scale, T shift) {
   for (int64_t s = 0; s < S; ++s) out[s] = ((x[s] - m) - e) * scale + shift;
 }
 
-// dx = (g - mean_g - (x - m) * k) * scale.
+// out = ((x - m) - e) * r, times w[c] and plus b[c] where kWeight and kBias.
+template <bool kWeight, bool kBias, typename T>
+EMBER_VECTOR_CLONES void row_normalise_affine(const T* __restrict x, const T* __restrict w,
+                                              const T* __restrict b, T* __restrict out,
+                                              int64_t S, T m, T e, T r) {
+  for (int64_t s = 0; s < S; ++s) {
+    T y = ((x[s] - m) - e) * r;
+    if constexpr (kWeight) y *= w[s];
+    if constexpr (kBias) y += b[s];
+    out[s] = y;
+  }
+}
+
+// dx = (g - mean_g - (x - m) * k) * scale; g may be dx itself (layer_norm passes gw there).
 template <typename T>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
-#endif
-void row_dx(const T* __restrict g, const T* __restrict x, T* __restrict dx, int64_t S, T m,
-            T mean_g, T k, T scale) {
+EMBER_VECTOR_CLONES void row_dx(const T* g, const T* __restrict x, T* dx, int64_t S, T m,
+                                T mean_g, T k, T scale) {
   for (int64_t s = 0; s < S; ++s) dx[s] = (g[s] - mean_g - (x[s] - m) * k) * scale;
+}
+
+// dw += g * (x - m) * r, db += g: a row's share of layer_norm's dweight and dbias.
+template <typename T>
+EMBER_VECTOR_CLONES void row_add_param_grads(const T* __restrict g, const T* __restrict x,
+                                             T* __restrict dw, T* __restrict db, int64_t S, T m,
+                                             T r) {
+  for (int64_t s = 0; s < S; ++s) {
+    dw[s] += g[s] * ((x[s] - m) * r);
+    db[s] += g[s];
+  }
 }
 
 // dx = g * scale.
 template <typename T>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
-#endif
-void row_dx_eval(const T* __restrict g, T* __restrict dx, int64_t S, T scale) {
+EMBER_VECTOR_CLONES void row_dx_eval(const T* __restrict g, T* __restrict dx, int64_t S, T scale) {
   for (int64_t s = 0; s < S; ++s) dx[s] = g[s] * scale;
 }
+
+// x (N, C) contiguous, weight/bias (C) or undefined -> out (N, C) overwritten;
+// mean, rstd (N) overwritten. Parallel over rows.
+void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& out,
+                Tensor& mean, Tensor& rstd, double eps) {
+  dispatch_floating(x.dtype(), "layer_norm", [&]<typename T>() {
+    static_assert(std::is_same_v<T, acc_t<T>>);
+    const int64_t N = x.size(0), C = x.size(1);
+    const T* px = x.data<T>();
+    const T* pw = weight.defined() ? weight.data<T>() : nullptr;
+    const T* pb = bias.defined() ? bias.data<T>() : nullptr;
+    T* po = out.data<T>();
+    T* pm = mean.data<T>();
+    T* pr = rstd.data<T>();
+    const T inv_c = T(1) / static_cast<T>(C);
+    dispatch_affine(pw != nullptr, pb != nullptr, [&]<bool kWeight, bool kBias>() {
+      parallel_for(0, N, C, [&](int64_t begin, int64_t end) {
+        for (int64_t n = begin; n < end; ++n) {
+          const T* row = px + n * C;
+          // See Note [Shifted one-pass variance].
+          const T shift = C > 0 ? row[0] : T(0);
+          const auto [s, sq] = row_centered_sums(row, C, shift);
+          const T shifted_mean = s * inv_c;
+          const T var = std::max(sq * inv_c - shifted_mean * shifted_mean, T(0));
+          const T r = T(1) / std::sqrt(var + static_cast<T>(eps));
+          // (x - K) - E[x - K] rather than x - mean: the mean rounded to T would cost the
+          // digits that the shift saved.
+          row_normalise_affine<kWeight, kBias>(row, pw, pb, po + n * C, C, shift, shifted_mean,
+                                               r);
+          pm[n] = shift + shifted_mean;
+          pr[n] = r;
+        }
+      });
+    });
+  });
+}
+
+// dout, x (N, C); mean, rstd (N); weight (C) or undefined -> dx (N, C) overwritten;
+// dweight, dbias (C) overwritten when defined. Formula in src/kernels/ref/norm.cpp.
+void layer_norm_backward(const Tensor& dout, const Tensor& x, const Tensor& mean,
+                         const Tensor& rstd, const Tensor& weight, Tensor& dx, Tensor& dweight,
+                         Tensor& dbias) {
+  dispatch_floating(x.dtype(), "layer_norm_backward", [&]<typename T>() {
+    static_assert(std::is_same_v<T, acc_t<T>>);
+    const int64_t N = x.size(0), C = x.size(1);
+    const T* pg = dout.data<T>();
+    const T* px = x.data<T>();
+    const T* pm = mean.data<T>();
+    const T* pr = rstd.data<T>();
+    const T* pw = weight.defined() ? weight.data<T>() : nullptr;
+    T* pdx = dx.data<T>();
+    const T inv_c = T(1) / static_cast<T>(C);
+    const bool want_params = dweight.defined() || dbias.defined();
+    // One chunk of rows per thread; chunk k adds into partial[k] = {dweight (C), dbias (C)}.
+    const int64_t chunks =
+        N * C < kParallelGrain ? 1 : std::max<int64_t>(1, std::min<int64_t>(num_threads(), N));
+    std::vector<T> partial(want_params ? static_cast<size_t>(chunks * 2 * C) : 0, T(0));
+    auto rows = [&]<bool kWeight>() {
+      parallel_for(0, chunks, (N / chunks + 1) * C, [&](int64_t chunk_begin, int64_t chunk_end) {
+        for (int64_t k = chunk_begin; k < chunk_end; ++k) {
+          T* pdw = want_params ? partial.data() + k * 2 * C : nullptr;
+          for (int64_t n = N * k / chunks; n < N * (k + 1) / chunks; ++n) {
+            const T* g = pg + n * C;
+            const T* row = px + n * C;
+            const T m = pm[n], r = pr[n];
+            // dx = r (gw - mean(gw) - xhat mean(gw xhat)), xhat = (x - m) r. gw = g w is
+            // rounded into the dx row first: under FMA contraction, g w - mean(gw) computed
+            // in one go would not cancel where it must (a row of one element has dx = 0).
+            T* dxrow = pdx + n * C;
+            const auto [sum_gw, sum_gwd] = row_grad_sums<kWeight>(g, pw, row, dxrow, C, m);
+            const T mean_gw = sum_gw * inv_c, mean_gw_xhat = sum_gwd * r * inv_c;
+            row_dx(kWeight ? dxrow : g, row, dxrow, C, m, mean_gw, r * mean_gw_xhat, r);
+            if (want_params) row_add_param_grads(g, row, pdw, pdw + C, C, m, r);
+          }
+        }
+      });
+    };
+    if (pw != nullptr) {
+      rows.template operator()<true>();
+    } else {
+      rows.template operator()<false>();
+    }
+    // The partial sums, reduced in chunk order (the result depends only on the chunk count).
+    for (int64_t which = 0; which < 2; ++which) {
+      Tensor& target = which == 0 ? dweight : dbias;
+      if (!target.defined()) continue;
+      T* pt = target.data<T>();
+      for (int64_t c = 0; c < C; ++c) {
+        T acc = 0;
+        for (int64_t k = 0; k < chunks; ++k) {
+          acc += partial[static_cast<size_t>((k * 2 + which) * C + c)];
+        }
+        pt[c] = acc;
+      }
+    }
+  });
+}
+
+// ---- batch_norm ----------------------------------------------------------------------------
+
+// Below this spatial size batch_norm walks (N, C, S) row by row (see the file comment).
+constexpr int64_t kMinSpatialRun = 8;
 
 // Calls f.template operator()<kUnit>() with kUnit = (S == 1), so that the row-by-row loops
 // of an (N, C) input see a constant spatial size and vectorise over channels.
@@ -526,7 +463,8 @@ void batch_norm_backward(const Tensor& dout, const Tensor& x, const Tensor& mean
           if (want_sums) {
             for (int64_t n = 0; n < N; ++n) {
               const int64_t offset = (n * C + c) * S;
-              auto [a, b] = row_grad_sums(pg + offset, px + offset, S, m);
+              auto [a, b] =
+                  row_grad_sums<false, T>(pg + offset, nullptr, px + offset, nullptr, S, m);
               sum_g += static_cast<double>(a);
               sum_g_d += static_cast<double>(b);
             }

@@ -7,7 +7,8 @@
 //                 columns inside, so the inner loop vectorises and the per-column
 //                 accumulators fit on the stack (kernels never allocate).
 // parallel_for splits the rows, or the (outer, tile) pairs, across threads. Floating math runs
-// in the accumulation type acc_t (float for float32), integer math in int64.
+// in the accumulation type acc_t (float for float32), integer math in int64. The softmax rows
+// run in AVX-512 / AVX2 clones on the vectorisable float32 exp of kernels/cpu/vectorize.h.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,6 +16,7 @@
 
 #include "core/dispatch.h"
 #include "core/parallel_for.h"
+#include "kernels/cpu/vectorize.h"
 #include "kernels/kernels.h"
 #include "kernels/register.h"
 
@@ -283,41 +285,74 @@ void cumsum(const Tensor& x, Tensor& out, ReduceGeometry g, const ScalarArgs&) {
   });
 }
 
+// ---- softmax --------------------------------------------------------------------------------
+
+// The loops over one contiguous row of R values of the softmax kernels, in AVX-512 / AVX2
+// clones; exp_fast is the vectorisable exp_f32 for float32 (Note [Vectorised exp]).
+
+// out = exp(x - m).
+template <typename T>
+EMBER_VECTOR_CLONES void row_exp_shifted(const T* __restrict x, T* __restrict out, int64_t R,
+                                         T m) {
+  for (int64_t r = 0; r < R; ++r) out[r] = exp_fast(x[r] - m);
+}
+
+// out *= a.
+template <typename T>
+EMBER_VECTOR_CLONES void row_scale(T* __restrict out, int64_t R, T a) {
+  for (int64_t r = 0; r < R; ++r) out[r] *= a;
+}
+
+// out = (x - m) - c.
+template <typename T>
+EMBER_VECTOR_CLONES void row_log_softmax(const T* __restrict x, T* __restrict out, int64_t R, T m,
+                                         T c) {
+  for (int64_t r = 0; r < R; ++r) out[r] = (x[r] - m) - c;
+}
+
+// dx = y (g - dot).
+template <typename T>
+EMBER_VECTOR_CLONES void row_softmax_backward(const T* __restrict g, const T* __restrict y,
+                                              T* __restrict dx, int64_t R, T dot) {
+  for (int64_t r = 0; r < R; ++r) dx[r] = y[r] * (g[r] - dot);
+}
+
+// dx = g - exp(y) sum_g.
+template <typename T>
+EMBER_VECTOR_CLONES void row_log_softmax_backward(const T* __restrict g, const T* __restrict y,
+                                                  T* __restrict dx, int64_t R, T sum_g) {
+  for (int64_t r = 0; r < R; ++r) dx[r] = g[r] - exp_fast(y[r]) * sum_g;
+}
+
 // Softmax (or its log, kLog) along r with the max m subtracted: exp(x - m) never
 // overflows and the largest term is 1, so the sum is at least 1. A row is done in one
-// sweep of three passes over cache-resident data: max, exp-and-sum, scale.
+// sweep of passes over cache-resident data: max, exp (into out), sum, scale. A NaN in the
+// row is left out of the max but makes the sum NaN, hence every output, as in the reference.
 template <bool kLog>
 void softmax_impl(const Tensor& x, Tensor& out, ReduceGeometry g) {
   dispatch_floating(x.dtype(), kLog ? "log_softmax" : "softmax", [&]<typename T>() {
-    using Acc = acc_t<T>;
+    static_assert(std::is_same_v<T, acc_t<T>>);
     const T* px = x.data<T>();
     T* po = out.data<T>();
     if (g.inner == 1) {
       for_each_outer(g, 8 * g.reduce, [&](int64_t o) {
         const T* row = px + o * g.reduce;
         T* dst = po + o * g.reduce;
-        T m = -std::numeric_limits<T>::infinity();
-        for (int64_t r = 0; r < g.reduce; ++r) m = (row[r] > m || is_nan(row[r])) ? row[r] : m;
-        Acc s = 0;
-        for (int64_t r = 0; r < g.reduce; ++r) {
-          T e = std::exp(row[r] - m);
-          if constexpr (!kLog) dst[r] = e;
-          s += e;
-        }
+        const T m = row_max(row, g.reduce);
+        row_exp_shifted(row, dst, g.reduce, m);
+        const T s = row_sum(dst, g.reduce);
         if constexpr (kLog) {
           // (x - m) - log(s), not x - (m + log(s)): x - m is exact for the large entries.
-          T log_s = static_cast<T>(std::log(s));
-          for (int64_t r = 0; r < g.reduce; ++r) dst[r] = (row[r] - m) - log_s;
+          row_log_softmax(row, dst, g.reduce, m, std::log(s));
         } else {
-          T inv = static_cast<T>(1 / s);
-          for (int64_t r = 0; r < g.reduce; ++r) dst[r] *= inv;
+          row_scale(dst, g.reduce, T(1) / s);
         }
       });
       return;
     }
     for_each_column_tile(g, 8, [&](int64_t o, int64_t i0, int64_t n) {
       T m[kTile];
-      Acc s[kTile] = {};
+      T s[kTile] = {};
       int64_t base = o * g.reduce * g.inner + i0;
       std::fill(m, m + n, -std::numeric_limits<T>::infinity());
       for (int64_t r = 0; r < g.reduce; ++r) {
@@ -328,7 +363,7 @@ void softmax_impl(const Tensor& x, Tensor& out, ReduceGeometry g) {
         const T* row = px + base + r * g.inner;
         T* dst = po + base + r * g.inner;
         for (int64_t i = 0; i < n; ++i) {
-          T e = std::exp(row[i] - m[i]);
+          T e = exp_fast(row[i] - m[i]);
           if constexpr (!kLog) dst[i] = e;
           s[i] += e;
         }
@@ -338,9 +373,7 @@ void softmax_impl(const Tensor& x, Tensor& out, ReduceGeometry g) {
       for (int64_t r = 0; r < g.reduce; ++r) {
         const T* row = px + base + r * g.inner;
         T* dst = po + base + r * g.inner;
-        for (int64_t i = 0; i < n; ++i) {
-          dst[i] = kLog ? (row[i] - m[i]) - static_cast<T>(s[i]) : dst[i] * static_cast<T>(s[i]);
-        }
+        for (int64_t i = 0; i < n; ++i) dst[i] = kLog ? (row[i] - m[i]) - s[i] : dst[i] * s[i];
       }
     });
   });
@@ -351,6 +384,56 @@ void softmax(const Tensor& x, Tensor& out, ReduceGeometry g, const ScalarArgs&) 
 }
 void log_softmax(const Tensor& x, Tensor& out, ReduceGeometry g, const ScalarArgs&) {
   softmax_impl<true>(x, out, g);
+}
+
+// dx from the output y: y (grad - sum_r grad y) for softmax, grad - exp(y) sum_r grad for
+// log_softmax. A row takes two passes: its sum, then dx.
+template <bool kLog>
+void softmax_backward_impl(const Tensor& grad, const Tensor& y, Tensor& dx, ReduceGeometry g) {
+  dispatch_floating(y.dtype(), kLog ? "log_softmax_backward" : "softmax_backward",
+                    [&]<typename T>() {
+    static_assert(std::is_same_v<T, acc_t<T>>);
+    const T* pg = grad.data<T>();
+    const T* py = y.data<T>();
+    T* pdx = dx.data<T>();
+    if (g.inner == 1) {
+      for_each_outer(g, 4 * g.reduce, [&](int64_t o) {
+        const int64_t off = o * g.reduce;
+        if constexpr (kLog) {
+          const T sum_g = row_sum(pg + off, g.reduce);
+          row_log_softmax_backward(pg + off, py + off, pdx + off, g.reduce, sum_g);
+        } else {
+          const T dot = row_dot(pg + off, py + off, g.reduce);
+          row_softmax_backward(pg + off, py + off, pdx + off, g.reduce, dot);
+        }
+      });
+      return;
+    }
+    for_each_column_tile(g, 4, [&](int64_t o, int64_t i0, int64_t n) {
+      T s[kTile] = {};
+      const int64_t base = o * g.reduce * g.inner + i0;
+      for (int64_t r = 0; r < g.reduce; ++r) {
+        const T* gr = pg + base + r * g.inner;
+        const T* yr = py + base + r * g.inner;
+        for (int64_t i = 0; i < n; ++i) s[i] += kLog ? gr[i] : gr[i] * yr[i];
+      }
+      for (int64_t r = 0; r < g.reduce; ++r) {
+        const T* gr = pg + base + r * g.inner;
+        const T* yr = py + base + r * g.inner;
+        T* dr = pdx + base + r * g.inner;
+        for (int64_t i = 0; i < n; ++i) {
+          dr[i] = kLog ? gr[i] - exp_fast(yr[i]) * s[i] : yr[i] * (gr[i] - s[i]);
+        }
+      }
+    });
+  });
+}
+
+void softmax_backward(const Tensor& grad, const Tensor& y, Tensor& dx, ReduceGeometry g) {
+  softmax_backward_impl<false>(grad, y, dx, g);
+}
+void log_softmax_backward(const Tensor& grad, const Tensor& y, Tensor& dx, ReduceGeometry g) {
+  softmax_backward_impl<true>(grad, y, dx, g);
 }
 
 }  // namespace
@@ -365,6 +448,8 @@ void register_reduce() {
   kernels::cumsum.set(C, &cpu::cumsum);
   kernels::softmax.set(C, &cpu::softmax);
   kernels::log_softmax.set(C, &cpu::log_softmax);
+  kernels::softmax_backward.set(C, &cpu::softmax_backward);
+  kernels::log_softmax_backward.set(C, &cpu::log_softmax_backward);
 }
 
 }  // namespace ember::cpu

@@ -169,6 +169,38 @@ void log_softmax(const Tensor& x, Tensor& out, ReduceGeometry g, const ScalarArg
   softmax_impl<true>(x, out, g);
 }
 
+// dx[o, r, i] = y (grad - sum_r grad y) for softmax, grad - exp(y) sum_r grad for
+// log_softmax (kLog), y the forward's output.
+template <bool kLog>
+void softmax_backward_impl(const Tensor& grad, const Tensor& y, Tensor& dx, ReduceGeometry g) {
+  dispatch_floating(y.dtype(), kLog ? "log_softmax_backward" : "softmax_backward",
+                    [&]<typename T>() {
+    const T* pg = grad.data<T>();
+    const T* py = y.data<T>();
+    T* pdx = dx.data<T>();
+    for (int64_t o = 0; o < g.outer; ++o) {
+      for (int64_t i = 0; i < g.inner; ++i) {
+        double s = 0;
+        for (int64_t r = 0; r < g.reduce; ++r) {
+          double gv = pg[at(g, o, r, i)];
+          s += kLog ? gv : gv * static_cast<double>(py[at(g, o, r, i)]);
+        }
+        for (int64_t r = 0; r < g.reduce; ++r) {
+          double gv = pg[at(g, o, r, i)], yv = py[at(g, o, r, i)];
+          pdx[at(g, o, r, i)] = static_cast<T>(kLog ? gv - std::exp(yv) * s : yv * (gv - s));
+        }
+      }
+    }
+  });
+}
+
+void softmax_backward(const Tensor& grad, const Tensor& y, Tensor& dx, ReduceGeometry g) {
+  softmax_backward_impl<false>(grad, y, dx, g);
+}
+void log_softmax_backward(const Tensor& grad, const Tensor& y, Tensor& dx, ReduceGeometry g) {
+  softmax_backward_impl<true>(grad, y, dx, g);
+}
+
 }  // namespace
 
 void register_reduce() {
@@ -181,6 +213,8 @@ void register_reduce() {
   kernels::cumsum.set(R, &ref::cumsum);
   kernels::softmax.set(R, &ref::softmax);
   kernels::log_softmax.set(R, &ref::log_softmax);
+  kernels::softmax_backward.set(R, &ref::softmax_backward);
+  kernels::log_softmax_backward.set(R, &ref::log_softmax_backward);
 }
 
 }  // namespace ember::ref
