@@ -4,6 +4,8 @@
 #   bench/accuracy/run.sh                      all four models, 10 epochs (hours on 2 cores)
 #   bench/accuracy/run.sh --models "mlp lenet" --epochs 1 --threads 2 --scheduler none
 #   bench/accuracy/run.sh --models vgg --threads 1 --concurrent   both sides at once, a core each
+#   bench/accuracy/run.sh --models resnet18 --resume   continue interrupted runs from their
+#                                                       last epoch's checkpoints
 #
 # Both sides train the same architecture (include/ember/models/models.h, mirrored in
 # train_torch.py) from PyTorch's default initialisation, with the same optimizer, learning
@@ -25,13 +27,14 @@ threads=2
 scheduler=onecycle
 seed=0
 concurrent=0
+resume=0
 out=bench/accuracy/results.md
 work=runs/bench-accuracy
 ember=build/release/tools/ember
 
 usage() {
   echo "usage: $0 [--models \"mlp lenet vgg resnet18\"] [--epochs N] [--threads N]" \
-       "[--scheduler onecycle|none] [--seed N] [--concurrent] [--out FILE] [--work DIR]" >&2
+       "[--scheduler onecycle|none] [--seed N] [--concurrent] [--resume] [--out FILE] [--work DIR]" >&2
   exit 2
 }
 while [[ $# -gt 0 ]]; do
@@ -42,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --scheduler) scheduler="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --concurrent) concurrent=1; shift ;;
+    --resume) resume=1; shift ;;
     --out) out="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     *) usage ;;
@@ -77,20 +81,28 @@ export EMBER_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
 mkdir -p "$work"
 
 now() { date +%s.%N; }
-seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-# Each side writes its log and its wall seconds (<log>.seconds).
+# Each side writes its log and its wall seconds (<log>.seconds), summed over resumed runs.
+add_seconds() {
+  local file="$1" start="$2" earlier=0
+  ((resume)) && [[ -f "$file" ]] && earlier=$(cat "$file")
+  awk -v a="$start" -v b="$(now)" -v e="$earlier" 'BEGIN { printf "%.1f", e + b - a }' > "$file.tmp"
+  mv "$file.tmp" "$file"
+}
 run_ember() {
-  local start
+  local start from=()
   start=$(now)
-  "${ember_pin[@]}" "$ember" train "${args[@]}" --out "$work/$model" --quiet > "$work/$model.ember.log"
-  seconds_since "$start" > "$work/$model.ember.seconds"
+  ((resume)) && [[ -f "$work/$model/last.safetensors" ]] && from=(--resume "$work/$model")
+  "${ember_pin[@]}" "$ember" train "${args[@]}" "${from[@]}" --out "$work/$model" --quiet \
+    > "$work/$model.ember.log"
+  add_seconds "$work/$model.ember.seconds" "$start"
 }
 run_torch() {
-  local start
+  local start from=()
   start=$(now)
+  ((resume)) && from=(--resume)
   "${torch_pin[@]}" /usr/bin/python3 bench/accuracy/train_torch.py "${args[@]}" \
-    --threads "$threads" > "$work/$model.torch.json"
-  seconds_since "$start" > "$work/$model.torch.seconds"
+    --threads "$threads" --checkpoint "$work/$model.torch.pt" "${from[@]}" > "$work/$model.torch.json"
+  add_seconds "$work/$model.torch.seconds" "$start"
 }
 rows=()
 for model in $models; do

@@ -9,6 +9,9 @@ flip) follow the same options. The random streams differ (ember's generator is n
 PyTorch's), so accuracies agree within run-to-run noise, not bit for bit.
 
 Prints one JSON object: model, epochs, test accuracy, best test accuracy, wall time.
+With --checkpoint FILE the state after each epoch (model, optimizer, schedule, random
+generators, metrics, seconds so far) is written to FILE atomically, and --resume continues
+from it as the uninterrupted run would (long runs, such as resnet18's, survive restarts).
 
     /usr/bin/python3 bench/accuracy/train_torch.py --model lenet --epochs 10 --threads 2
 """
@@ -197,6 +200,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--limit-train", type=int, default=0)
     p.add_argument("--limit-test", type=int, default=0)
+    p.add_argument("--checkpoint", default="", help="write the state here after every epoch")
+    p.add_argument("--resume", action="store_true", help="continue from --checkpoint if it exists")
     args = p.parse_args()
 
     if args.data == "fashion-mnist":
@@ -217,8 +222,20 @@ def main():
         scheduler = torch.optim.lr_scheduler.OneCycleLR(
             optimizer, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
     start = time.time()
-    best, acc, per_epoch = 0.0, 0.0, []
-    for epoch in range(args.epochs):
+    best, acc, per_epoch, first_epoch, earlier_seconds = 0.0, 0.0, [], 0, 0.0
+    if args.resume and args.checkpoint and os.path.exists(args.checkpoint):
+        state = torch.load(args.checkpoint)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        if scheduler is not None:
+            scheduler.load_state_dict(state["scheduler"])
+        generator.set_state(state["generator"])
+        torch.set_rng_state(state["torch_rng"])
+        first_epoch, best, acc = state["epoch"], state["best"], state["accuracy"]
+        per_epoch, earlier_seconds = state["per_epoch"], state["seconds"]
+        print(f"resumed from {args.checkpoint} after epoch {first_epoch}", file=sys.stderr)
+    start -= earlier_seconds
+    for epoch in range(first_epoch, args.epochs):
         model.train()
         order = torch.randperm(x_train.shape[0], generator=generator)
         for i in range(0, x_train.shape[0], args.batch_size):
@@ -237,6 +254,17 @@ def main():
         per_epoch.append(round(acc, 4))
         print(f"epoch {epoch + 1}/{args.epochs}: test loss {test_loss:.4f} acc {acc:.4f} "
               f"| {time.time() - start:.1f} s", file=sys.stderr, flush=True)
+        if args.checkpoint:
+            state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                     "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                     "generator": generator.get_state(), "torch_rng": torch.get_rng_state(),
+                     "epoch": epoch + 1, "best": best, "accuracy": acc, "per_epoch": per_epoch,
+                     "seconds": time.time() - start}
+            with open(args.checkpoint + ".tmp", "wb") as f:
+                torch.save(state, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(args.checkpoint + ".tmp", args.checkpoint)
     print(json.dumps({"model": args.model, "epochs": args.epochs, "test_accuracy": acc,
                       "best_accuracy": best, "per_epoch": per_epoch,
                       "seconds": round(time.time() - start, 2), "threads": args.threads}))
