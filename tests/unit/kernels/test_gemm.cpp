@@ -383,6 +383,28 @@ TEST_P(SgemmFamily, ResultIsIdenticalForEveryThreadCount) {
   set_num_threads(previous);
 }
 
+// A small packed B is packed by every thread of the team for itself (Note [GEMM threads]):
+// transposed B of partial column panels and several K slices, on 2 and 3 threads.
+TEST_P(SgemmFamily, SmallPackedBOnSeveralThreads) {
+  std::mt19937 rng(37);
+  const int previous = num_threads();
+  const Case shapes[] = {{64, 65, 384}, {70, 17, 600}, {130, 100, 129}, {17, 40, 1000}};
+  for (int threads : {2, 3}) {
+    set_num_threads(threads);
+    for (Case c : shapes) {
+      c.tb = Transpose::yes;
+      c.beta = threads == 2 ? 0.f : 0.5f;
+      c.bias = true;
+      c.pad = threads - 1;
+      check_case(c, rng);
+      c.ta = Transpose::yes;
+      c.act = GemmActivation::relu;
+      check_case(c, rng);
+    }
+  }
+  set_num_threads(previous);
+}
+
 // Called from inside a parallel region, sgemm runs serially on each caller's thread (with
 // that thread's own packing buffer) instead of nesting or deadlocking on a barrier.
 TEST_P(SgemmFamily, CallsFromInsideAParallelRegionRunSerially) {

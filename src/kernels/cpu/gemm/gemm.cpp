@@ -57,6 +57,18 @@
 // region (kWorkPerThread) use fewer threads; a batch of such products runs one product per
 // thread instead. The packed B of a product is kept whole (up to kMaxPackedB floats; wider
 // products run as column chunks, one after another).
+// A shared packed B costs more than its packing when every thread reads all of it and there
+// is little compute to hide the cost: each thread pulls the panels the others packed out of
+// their caches, core to core, on every call (and the next call's packing pulls them back).
+// So a packed B of at most kMaxPrivateB floats is packed by every thread for itself, into
+// its own copy (each copy has its own states; the packing work doubles, the traffic goes):
+// 64 x 65 x 384 with B transposed on 2 threads went from 50 to 28-32 us on a quiet Sapphire
+// Rapids, where 2 threads had been slower than one (36 us); on Zen 4, 2 threads had taken
+// 31 us against 21 us for the same product with B in place. Larger B blocks are read many
+// times per packing and stay shared.
+// A product that one thread runs as a single unit with nothing to pack (64^3 and the like)
+// skips all of the above (the direct path in run_product): the team, the unit counter and the
+// states cost a few hundred cycles, 3 % of a 5 us product on Zen 4, 3-12 % on Sapphire Rapids.
 // The team is ember's thread pool (on_team, in team.h, is the one place that starts work on
 // other threads; bf16_gemm.cpp's driver uses it the same way), not OpenMP's: libgomp's idle
 // workers spin for a long while before they sleep, which makes a region start within a
@@ -121,7 +133,8 @@ constexpr double kSmallWork = 512.0 * 512.0 * 512.0;
 constexpr double kWorkPerThread = 64.0 * 64.0 * 64.0;
 constexpr int64_t kDirectAColPanels = 2;
 constexpr int64_t kMaxUnitRows = 128;
-constexpr int64_t kMaxPackedB = int64_t{2} << 20;  // floats (8 MiB)
+constexpr int64_t kMaxPackedB = int64_t{2} << 20;    // floats (8 MiB)
+constexpr int64_t kMaxPrivateB = int64_t{64} << 10;  // floats (256 KiB)
 
 // -1: no override; else a GemmIsa forced by a GemmIsaGuard.
 std::atomic<int> forced_isa{-1};
@@ -142,7 +155,42 @@ struct Plan {
   int64_t col_chunk;  // columns per sub-product (a multiple of nr unless it is all of N)
   bool pack_a;
   bool pack_b;
+  bool private_b;  // every thread packs its own copy of B (Note [GEMM threads])
   int threads;
+};
+
+// One copy of a product's packed B: its panels and their states (kUnpacked, kPacking, kReady).
+struct PackedB {
+  float* panels;
+  int32_t* state;
+};
+
+int64_t round_up_64(int64_t bytes) { return (bytes + 63) / 64 * 64; }
+
+// Where a product's packed B micro-panels and their states live in the scratch buffer: every
+// panel of every K slice when B is packed, nothing when it is read in place; one such copy
+// for the team, or one per thread when plan.private_b.
+struct Layout {
+  int64_t col_panels;
+  int64_t panels;      // states
+  int64_t floats;      // packed B
+  int64_t copy_bytes;  // floats, then the states, each from a 64-byte boundary
+
+  Layout(const Plan& plan, int64_t N) {
+    const int64_t nr = plan.f->nr;
+    col_panels = ceil_div(N, nr);
+    panels = plan.pack_b ? plan.slices * col_panels : 0;
+    floats = panels * plan.kc * nr;
+    copy_bytes = round_up_64(floats * static_cast<int64_t>(sizeof(float))) +
+                 round_up_64(panels * static_cast<int64_t>(sizeof(int32_t)));
+  }
+  // The buffer of a team of nt running `plan`.
+  int64_t bytes(const Plan& plan, int nt) const { return copy_bytes * (plan.private_b ? nt : 1); }
+  // The copy that starts at `base`.
+  PackedB copy_at(char* base) const {
+    const int64_t states_at = round_up_64(floats * static_cast<int64_t>(sizeof(float)));
+    return {reinterpret_cast<float*>(base), reinterpret_cast<int32_t*>(base + states_at)};
+  }
 };
 
 Plan make_plan(const KernelFamily& f, int64_t M, int64_t N, int64_t K, const GemmOperand& a,
@@ -168,6 +216,7 @@ Plan make_plan(const KernelFamily& f, int64_t M, int64_t N, int64_t K, const Gem
   const int64_t tiles = ceil_div(M, f.mr) * ceil_div(std::min(N, p.col_chunk), f.nr);
   const int64_t by_work = std::max<int64_t>(1, static_cast<int64_t>(work / kWorkPerThread));
   p.threads = static_cast<int>(std::min<int64_t>({max_threads, tiles, by_work}));
+  p.private_b = p.pack_b && p.threads > 1 && Layout(p, N).floats <= kMaxPrivateB;
   return p;
 }
 
@@ -182,34 +231,16 @@ struct Problem {
   GemmActivation activation;
 };
 
-// Where a product's packed B micro-panels and their states live in the scratch buffer: every
-// panel of every K slice when B is packed, nothing when it is read in place.
-struct Layout {
-  int64_t col_panels;
-  int64_t panels;  // states
-  int64_t floats;  // packed B
-  int64_t bytes;   // floats, rounded up to 64 bytes, then the states
-
-  Layout(const Plan& plan, int64_t N) {
-    const int64_t nr = plan.f->nr;
-    col_panels = ceil_div(N, nr);
-    panels = plan.pack_b ? plan.slices * col_panels : 0;
-    floats = panels * plan.kc * nr;
-    bytes = (floats * static_cast<int64_t>(sizeof(float)) + 63) / 64 * 64 +
-            panels * static_cast<int64_t>(sizeof(int32_t));
-  }
-};
-
 // The team's shared state for one product (see Note [GEMM threads]).
 struct Shared {
-  float* b_panels;
-  int32_t* state;  // per packed panel: kUnpacked, kPacking, kReady
+  char* buf;
+  int64_t copy_stride;  // bytes from one thread's packed B to the next; 0 when they share one
   std::atomic<int64_t> next_unit{0};
 };
 
 // One unit: row panels [ir0, ir1) x column panels [q0, q1) of C, every K slice.
-void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh, int64_t ir0,
-                  int64_t ir1, int64_t q0, int64_t q1) {
+void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, const PackedB& packed,
+                  int64_t ir0, int64_t ir1, int64_t q0, int64_t q1) {
   const KernelFamily& f = *plan.f;
   const int64_t mr = f.mr, nr = f.nr;
   const int64_t a_rs = p.a.row_stride, a_cs = p.a.col_stride;
@@ -222,8 +253,10 @@ void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shar
                             last_slice ? p.activation : GemmActivation::none};
     const float* bias = last_slice ? p.bias : nullptr;
     const float* b_slice = p.b.data + k0 * b_rs;
-    float* packed_slice = sh.b_panels + s * layout.col_panels * plan.kc * nr;
-    int32_t* state_slice = sh.state + s * layout.col_panels;
+    // Null when B is read in place (run_product's direct path passes no copy).
+    float* packed_slice =
+        plan.pack_b ? packed.panels + s * layout.col_panels * plan.kc * nr : nullptr;
+    int32_t* state_slice = plan.pack_b ? packed.state + s * layout.col_panels : nullptr;
     auto pack_panel = [&](int64_t q) {
       pack_b_panel(b_slice + q * nr * b_cs, b_rs, b_cs, kc, std::min(nr, p.N - q * nr), f,
                    packed_slice + q * nr * kc);
@@ -263,8 +296,10 @@ void compute_unit(const Problem& p, const Plan& plan, const Layout& layout, Shar
   }
 }
 
-// Every thread of a team of nt calls this; they share `sh` and take units until none is left.
-void take_units(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh, int nt) {
+// Thread t of a team of nt calls this; they share `sh` and take units until none is left.
+void take_units(const Problem& p, const Plan& plan, const Layout& layout, Shared& sh, int t,
+                int nt) {
+  const PackedB packed = layout.copy_at(sh.buf + t * sh.copy_stride);
   const int64_t row_panels = ceil_div(p.M, plan.f->mr);
   const int64_t group = std::min(layout.col_panels, std::max<int64_t>(1, plan.f->nc / plan.f->nr));
   const int64_t col_groups = ceil_div(layout.col_panels, group);
@@ -277,14 +312,22 @@ void take_units(const Problem& p, const Plan& plan, const Layout& layout, Shared
     const int64_t u = sh.next_unit.fetch_add(1, std::memory_order_relaxed);
     if (u >= units) return;
     const int64_t g = u / ceil_div(row_panels, rows), r = u % ceil_div(row_panels, rows);
-    compute_unit(p, plan, layout, sh, r * rows, std::min(row_panels, (r + 1) * rows), g * group,
+    compute_unit(p, plan, layout, packed, r * rows, std::min(row_panels, (r + 1) * rows), g * group,
                  std::min(layout.col_panels, (g + 1) * group));
   }
 }
 
 // One product on nt threads (1: the calling thread alone), column chunk by column chunk.
-// `buf` holds Layout(plan, plan.col_chunk).bytes.
+// `buf` holds Layout(plan, plan.col_chunk).bytes(plan, nt).
 void run_product(const Problem& p, const Plan& plan, char* buf, int nt) {
+  const KernelFamily& f = *plan.f;
+  if (nt == 1 && !plan.pack_b && p.M <= kMaxUnitRows && p.N <= f.nc) {
+    // Direct path (Note [GEMM threads]): one thread, nothing to pack, and one unit's worth of
+    // C, so the whole product is that unit: no team, no unit counter, no packing states.
+    compute_unit(p, plan, Layout(plan, p.N), PackedB{nullptr, nullptr}, 0, ceil_div(p.M, f.mr), 0,
+                 ceil_div(p.N, f.nr));
+    return;
+  }
   for (int64_t c0 = 0; c0 < p.N; c0 += plan.col_chunk) {
     Problem chunk = p;
     chunk.N = std::min(plan.col_chunk, p.N - c0);
@@ -293,10 +336,13 @@ void run_product(const Problem& p, const Plan& plan, char* buf, int nt) {
     if (chunk.bias != nullptr) chunk.bias += c0;
     const Layout layout(plan, chunk.N);
     Shared sh;
-    sh.b_panels = reinterpret_cast<float*>(buf);
-    sh.state = reinterpret_cast<int32_t*>(buf + (layout.bytes - layout.panels * 4));
-    std::fill(sh.state, sh.state + layout.panels, kUnpacked);
-    on_team(nt, [&](int, int team) { take_units(chunk, plan, layout, sh, team); });
+    sh.buf = buf;
+    sh.copy_stride = plan.private_b ? layout.copy_bytes : 0;
+    for (int t = 0; t < (plan.private_b ? nt : 1); ++t) {
+      int32_t* state = layout.copy_at(buf + t * sh.copy_stride).state;
+      std::fill(state, state + layout.panels, kUnpacked);
+    }
+    on_team(nt, [&](int t, int team) { take_units(chunk, plan, layout, sh, t, team); });
   }
 }
 
@@ -390,7 +436,7 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
   const int max_threads = in_parallel_region() ? 1 : num_threads();
   const gemm::Plan plan =
       gemm::make_plan(gemm::kernel_family(gemm_isa()), M, N, K, A, B, max_threads);
-  const int64_t per_product = gemm::Layout(plan, plan.col_chunk).bytes;
+  const gemm::Layout layout(plan, plan.col_chunk);
 
   if (batch > 1 && plan.threads < max_threads) {
     // Products too small for the whole team: one product per thread (Note [GEMM threads]).
@@ -399,7 +445,7 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
     const int nt = static_cast<int>(
         std::min<double>({static_cast<double>(max_threads), static_cast<double>(batch),
                           std::max(1.0, work / gemm::kWorkPerThread)}));
-    const int64_t stride = (per_product + 63) / 64 * 64;
+    const int64_t stride = layout.bytes(plan, 1);
     char* buf = gemm::scratch(stride * nt);
     std::atomic<int64_t> next{0};
     gemm::on_team(nt, [&](int t, int) {
@@ -410,7 +456,7 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, float alpha,
     return;
   }
 
-  char* buf = gemm::scratch(per_product);
+  char* buf = gemm::scratch(layout.bytes(plan, plan.threads));
   for (int64_t i = 0; i < batch; ++i) gemm::run_product(problem(i), plan, buf, plan.threads);
 }
 
