@@ -66,13 +66,13 @@ void ThreadPool::worker_loop(int index) {
       if (stopping_) return;
       if (index >= active_workers_) continue;
       job = job_;
-      ++busy_;
+      busy_.fetch_add(1, std::memory_order_relaxed);
     }
     work_on(job);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --busy_;
-    }
+    busy_.fetch_sub(1, std::memory_order_release);
+    // Taking the lock orders this notify after run() has either seen busy_ drop or started
+    // waiting on done_cv_ (it checks and waits under the lock): no lost wake-up.
+    { std::lock_guard<std::mutex> lock(mutex_); }
     done_cv_.notify_all();
   }
 }
@@ -100,11 +100,13 @@ void ThreadPool::run(const ParallelJob& job, int threads) {
     InJob guard;
     work_on(job);
   }
-  for (int i = 0; i < kSpin && remaining_.load(std::memory_order_acquire) > 0; ++i) _mm_pause();
+  auto done = [&] {
+    return remaining_.load(std::memory_order_acquire) == 0 &&
+           busy_.load(std::memory_order_acquire) == 0;
+  };
+  for (int i = 0; i < kSpin && !done(); ++i) _mm_pause();
   std::unique_lock<std::mutex> lock(mutex_);
-  done_cv_.wait(lock, [&] {
-    return remaining_.load(std::memory_order_acquire) == 0 && busy_ == 0;
-  });
+  done_cv_.wait(lock, done);
   active_workers_ = 0;
 }
 

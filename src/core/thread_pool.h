@@ -48,13 +48,15 @@ class ThreadPool {
   std::condition_variable done_cv_;
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> generation_{0};
-  // Guarded by mutex_: the published job, how many workers may join it, and how many are
-  // inside it. A worker copies the job and counts itself busy under the same lock that
-  // publishes jobs, and run() returns only when no worker is busy, so no worker can ever
-  // claim a chunk of a job other than the one it copied.
+  // Guarded by mutex_: the published job and how many workers may join it. A worker copies
+  // the job and counts itself busy under the same lock that publishes jobs, and run()
+  // returns only when no worker is busy, so no worker can ever claim a chunk of a job other
+  // than the one it copied. busy_ is incremented under the lock but decremented without it,
+  // so that run() can see the last worker leave while it spins, instead of sleeping on
+  // done_cv_ and paying a futex wake-up (microseconds) on every small parallel op.
   ParallelJob job_{};
   int active_workers_ = 0;
-  int busy_ = 0;
+  std::atomic<int> busy_{0};
   bool stopping_ = false;
   std::atomic<int64_t> next_chunk_{0};
   std::atomic<int64_t> remaining_{0};
