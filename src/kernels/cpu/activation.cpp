@@ -34,15 +34,15 @@ struct SigmoidF32 {
   static float apply(float x) { return 1.f / (1.f + exp_f32(-x)); }
 };
 struct TanhF32 {
-  static float apply(float x) { return tanh_rational(x); }
+  static float apply(float x) { return tanh_approx(x); }
 };
 struct GeluF32 {
-  static float apply(float x) { return 0.5f * x * (1.f + erf_rational(x * gemm::kSqrtHalf)); }
+  static float apply(float x) { return 0.5f * x * (1.f + erf_approx(x * gemm::kSqrtHalf)); }
 };
 struct GeluTanhF32 {
   static float apply(float x) {
     using namespace gemm;
-    return 0.5f * x * (1.f + tanh_rational(kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x)));
+    return 0.5f * x * (1.f + tanh_approx(kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x)));
   }
 };
 // x / (1 + exp(-x)), as kernels::SiluOp: silu(-inf) is NaN, as PyTorch's.
@@ -55,7 +55,7 @@ constexpr float kInvSqrtTwoPi = 0.39894228040143268f;
 // g (Phi(x) + x phi(x)).
 struct GeluBackwardF32 {
   static float apply(float g, float x) {
-    const float cdf = 0.5f * (1.f + erf_rational(x * gemm::kSqrtHalf));
+    const float cdf = 0.5f * (1.f + erf_approx(x * gemm::kSqrtHalf));
     const float pdf = exp_f32(-0.5f * x * x) * kInvSqrtTwoPi;
     return g * (cdf + x * pdf);
   }
@@ -64,7 +64,7 @@ struct GeluBackwardF32 {
 struct GeluTanhBackwardF32 {
   static float apply(float g, float x) {
     using namespace gemm;
-    const float t = tanh_rational(kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x));
+    const float t = tanh_approx(kSqrtTwoOverPi * (x + kGeluTanhCubic * x * x * x));
     const float du = kSqrtTwoOverPi * (1.f + 3.f * kGeluTanhCubic * x * x);
     return g * (0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * du);
   }

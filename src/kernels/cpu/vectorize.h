@@ -167,32 +167,8 @@ inline T exp_fast(T x) {
 // ---- erf and tanh --------------------------------------------------------------------------
 
 // The GEMM epilogue's rational erf and tanh (Note [GEMM activations]: absolute error below
-// 5e-7), with branch-free clamps so that they vectorise; NaN still propagates.
-inline float clamp_rational_input(float z, float limit) {
-  z = select(z > limit, limit, z);
-  return select(z < -limit, -limit, z);
-}
-
-inline float erf_rational(float z) {
-  using namespace gemm;
-  z = clamp_rational_input(z, kErfClamp);
-  const float z2 = z * z;
-  float p = kErfP[0];
-  for (int i = 1; i < 7; ++i) p = p * z2 + kErfP[i];
-  float q = kErfQ[0];
-  for (int i = 1; i < 5; ++i) q = q * z2 + kErfQ[i];
-  return z * p / q;
-}
-
-inline float tanh_rational(float z) {
-  using namespace gemm;
-  z = clamp_rational_input(z, kTanhClamp);
-  const float z2 = z * z;
-  float p = kTanhP[0];
-  for (int i = 1; i < 7; ++i) p = p * z2 + kTanhP[i];
-  float q = kTanhQ[0];
-  for (int i = 1; i < 4; ++i) q = q * z2 + kTanhQ[i];
-  return z * p / q;
-}
+// 5e-7); their clamps are plain selects, which vectorise, and let NaN through.
+using gemm::erf_approx;
+using gemm::tanh_approx;
 
 }  // namespace ember::cpu
