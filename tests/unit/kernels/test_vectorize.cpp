@@ -42,8 +42,11 @@ std::vector<float> sweep_inputs() {
   for (uint64_t u = 0; u <= 0xFFFFFFFFu; u += 251) v.push_back(std::bit_cast<float>(uint32_t(u)));
   for (float edge : {-104.0f, -103.972f, -103.28f, -87.3365f, -87.3f, 0.0f, -0.0f, 88.7228f,
                      88.72f, 88.73f}) {
-    const int32_t bits = std::bit_cast<int32_t>(edge);
-    for (int32_t d = -4096; d <= 4096; ++d) v.push_back(std::bit_cast<float>(bits + d));
+    // Unsigned, so that stepping down from -0.0f (0x80000000) wraps instead of overflowing.
+    const uint32_t bits = std::bit_cast<uint32_t>(edge);
+    for (int32_t d = -4096; d <= 4096; ++d) {
+      v.push_back(std::bit_cast<float>(bits + static_cast<uint32_t>(d)));
+    }
   }
   for (float x : {kInf, -kInf, std::numeric_limits<float>::quiet_NaN(), 0.0f, -0.0f,
                   std::numeric_limits<float>::denorm_min(), 1.0f, -1.0f}) {
