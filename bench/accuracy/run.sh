@@ -58,12 +58,19 @@ done
 
 # The hyperparameters of each model, shared by both sides. The Adam models take a one-cycle
 # schedule peaking at 2e-3 by default; --scheduler none gives Adam at a constant 1e-3.
+# resnet18 takes SGD with momentum and weight decay, one-cycle peaking at 0.1 (which also
+# cycles the momentum between 0.85 and 0.95, on both sides), or a constant 0.05.
 hyper() {
   local adam="--optimizer adam --lr 1e-3 --batch-size 64"
   [[ "$scheduler" == onecycle ]] && adam="--optimizer adam --lr 2e-3 --scheduler onecycle --batch-size 64"
   case "$1" in
     mlp | lenet | vgg) echo "$adam" ;;
-    resnet18) echo "--optimizer sgd --lr 0.05 --momentum 0.9 --weight-decay 5e-4 --batch-size 128" ;;
+    resnet18)
+      if [[ "$scheduler" == onecycle ]]; then
+        echo "--optimizer sgd --lr 0.1 --momentum 0.9 --weight-decay 5e-4 --scheduler onecycle --batch-size 128"
+      else
+        echo "--optimizer sgd --lr 0.05 --momentum 0.9 --weight-decay 5e-4 --batch-size 128"
+      fi ;;
     *) echo "run.sh: unknown model '$1'" >&2; exit 2 ;;
   esac
 }
