@@ -37,19 +37,46 @@ void write_into(Tensor& self, const Tensor& value, const char* op) {
   self.storage()->bump_version();
 }
 
-// self = f(self, other) in place. grad(g, self_before, other) returns {dself, dother}.
+// Whether `kernel(self, other, self)` computes self op other straight into self: self is
+// contiguous and already of the result's dtype and shape, and other is in another storage
+// (the kernels read and write element i together, but a partial overlap would read elements
+// already written). Otherwise the result is computed out of place and copied in.
+bool writes_in_place(const Tensor& self, const Tensor& other, bool true_divide) {
+  if (!other.defined() || !self.is_contiguous() || other.device() != self.device() ||
+      other.storage() == self.storage() || self.dtype() == DType::bfloat16 ||
+      self.dtype() == DType::float16 ||
+      self.dtype() == DType::boolean || (true_divide && !is_floating(self.dtype())) ||
+      promote_types(self.dtype(), other.dtype()) != self.dtype() || other.dim() > self.dim()) {
+    return false;
+  }
+  for (int64_t i = 1; i <= other.dim(); ++i) {  // other broadcasts to self's shape
+    const int64_t o = other.sizes()[other.dim() - i], n = self.sizes()[self.dim() - i];
+    if (o != 1 && o != n) return false;
+  }
+  return true;
+}
+
+// self = f(self, other) in place, through `kernel` (f's binary kernel table) when
+// writes_in_place, else through fwd. grad(g, self_before, other) returns {dself, dother}.
 template <typename Fwd, typename GradFn>
-Tensor& binary_inplace(Tensor& self, const Tensor& other, const char* op, Fwd fwd, GradFn grad,
-                       bool needs_old_self) {
+Tensor& binary_inplace(Tensor& self, const Tensor& other, const char* op,
+                       const kernels::KernelTable<kernels::BinaryKernel>& kernel, Fwd fwd,
+                       GradFn grad, bool needs_old_self, bool true_divide = false) {
   check_inplace(self, op);
   bool track = autograd::any_needs_grad({self, other});
   Tensor old = track && needs_old_self ? self.detach().clone() : Tensor();
-  Tensor value;
-  {
-    autograd::NoGradGuard no_grad;
-    value = fwd(self, other);
+  if (writes_in_place(self, other, true_divide)) {
+    Tensor b = other.to(self.dtype()).expand(self.sizes());
+    kernel.get(self.device())(self, b, self);
+    self.storage()->bump_version();
+  } else {
+    Tensor value;
+    {
+      autograd::NoGradGuard no_grad;
+      value = fwd(self, other);
+    }
+    write_into(self, value, op);
   }
-  write_into(self, value, op);
   if (track) {
     Tensor self_history = self;  // record() reads self's edge before rebasing it
     autograd::record(
@@ -72,17 +99,17 @@ Tensor& binary_inplace(Tensor& self, const Tensor& other, const char* op, Fwd fw
 
 Tensor& add_(Tensor& self, const Tensor& other) {
   return binary_inplace(
-      self, other, "add_", [](const Tensor& a, const Tensor& b) { return add(a, b); },
+      self, other, "add_", kernels::add, [](const Tensor& a, const Tensor& b) { return add(a, b); },
       [](const Tensor& g, const Tensor&, const Tensor&) { return std::pair{g, g}; }, false);
 }
 Tensor& sub_(Tensor& self, const Tensor& other) {
   return binary_inplace(
-      self, other, "sub_", [](const Tensor& a, const Tensor& b) { return sub(a, b); },
+      self, other, "sub_", kernels::sub, [](const Tensor& a, const Tensor& b) { return sub(a, b); },
       [](const Tensor& g, const Tensor&, const Tensor&) { return std::pair{g, -g}; }, false);
 }
 Tensor& mul_(Tensor& self, const Tensor& other) {
   return binary_inplace(
-      self, other, "mul_", [](const Tensor& a, const Tensor& b) { return mul(a, b); },
+      self, other, "mul_", kernels::mul, [](const Tensor& a, const Tensor& b) { return mul(a, b); },
       [](const Tensor& g, const Tensor& old, const Tensor& b) {
         return std::pair{g * b, old.defined() ? g * old : Tensor()};
       },
@@ -90,11 +117,11 @@ Tensor& mul_(Tensor& self, const Tensor& other) {
 }
 Tensor& div_(Tensor& self, const Tensor& other) {
   return binary_inplace(
-      self, other, "div_", [](const Tensor& a, const Tensor& b) { return div(a, b); },
+      self, other, "div_", kernels::div, [](const Tensor& a, const Tensor& b) { return div(a, b); },
       [](const Tensor& g, const Tensor& old, const Tensor& b) {
         return std::pair{g / b, old.defined() ? -(g * old) / (b * b) : Tensor()};
       },
-      other.requires_grad());
+      other.requires_grad(), /*true_divide=*/true);
 }
 
 Tensor& Tensor::add_(const Tensor& other) { return ember::add_(*this, other); }

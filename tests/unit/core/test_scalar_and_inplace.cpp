@@ -114,6 +114,32 @@ TEST(InPlace, ArithmeticBroadcastsTheOtherOperand) {
   EXPECT_EQ(t.to_vector<float>(), (std::vector<float>{1, 3, 2.5f, 2, 5, 4}));
 }
 
+TEST(InPlace, ArithmeticOnAContiguousTensorAllocatesNothing) {
+  Tensor t = full({64, 33}, 1.5);
+  Tensor row = arange(33).to(DType::float32);
+  Tensor column = full({64, 1}, 2.0);
+  Tensor half = full({1}, 0.5);
+  const int64_t before = allocator_stats().allocations;
+  t.add_(row);
+  t.mul_(column);
+  t.sub_(half);
+  t.div_(column);
+  EXPECT_EQ(allocator_stats().allocations, before);
+  const std::vector<float> got = t.to_vector<float>();
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i], 1.25f + static_cast<float>(i % 33)) << i;  // ((1.5 + j) 2 - 0.5) / 2
+  }
+}
+
+TEST(InPlace, ArithmeticWithAnOverlappingOperandSeesTheValuesBeforeTheChange) {
+  // other reads elements 0..5 of base while self writes 3..8: written element by element in
+  // place, self[3] would add the new base[3].
+  Tensor base = arange(1, 13).to(DType::float32);
+  Tensor self = base.narrow(0, 3, 6);
+  self.add_(base.narrow(0, 0, 6));
+  EXPECT_EQ(self.to_vector<float>(), (std::vector<float>{5, 7, 9, 11, 13, 15}));
+}
+
 TEST(InPlace, SelfIsNeverBroadcast) {
   Tensor t = zeros({3});
   std::string msg = error_message<ShapeError>([&] { t.add_(ones({2, 3})); });
