@@ -26,24 +26,24 @@ namespace {
 using autograd::Grads;
 using kernels::Conv2dArgs;
 
-bool is_half(DType t) { return t == DType::bfloat16 || t == DType::float16; }
-
 Tensor conv_input_grad(const Tensor& dy, const Tensor& w, const Shape& x_shape, const Conv2dArgs& a,
                        const char* name);
 Tensor conv_weight_grad(const Tensor& dy, const Tensor& x, const Shape& w_shape,
                         const Conv2dArgs& a);
 
+// out (shape) = kernel(a, b) on contiguous operands, outside autograd (Conv2dKernel).
+Tensor run_conv_kernel(const kernels::KernelTable<kernels::Conv2dKernel>& kernel, const Tensor& a,
+                       const Tensor& b, const Shape& shape, const Conv2dArgs& args) {
+  autograd::NoGradGuard no_grad;
+  Tensor out = empty(shape, {.dtype = a.dtype(), .device = a.device()});
+  kernel.get(a.device())(a.contiguous(), b.contiguous(), out, args);
+  return out;
+}
+
 // y (y_shape) = conv2d(x, w), recorded as `name`. See Note [Conv autograd].
 Tensor conv_forward(const Tensor& x, const Tensor& w, const Shape& y_shape, const Conv2dArgs& a,
                     const char* name) {
-  Tensor y;
-  {
-    autograd::NoGradGuard no_grad;
-    Tensor xc = x.contiguous();
-    Tensor wc = w.contiguous();
-    y = empty(y_shape, {.dtype = x.dtype(), .device = x.device()});
-    kernels::conv2d.get(x.device())(xc, wc, y, a);
-  }
+  Tensor y = run_conv_kernel(kernels::conv2d, x, w, y_shape, a);
   const bool needs_x = autograd::needs_grad(x), needs_w = autograd::needs_grad(w);
   if (needs_x || needs_w) {
     Tensor sx = needs_w ? x : Tensor();  // dw reads x; dx reads w
@@ -64,14 +64,7 @@ Tensor conv_forward(const Tensor& x, const Tensor& w, const Shape& y_shape, cons
 // dx (x_shape) = conv2d_backward_input(dy, w), recorded as `name`.
 Tensor conv_input_grad(const Tensor& dy, const Tensor& w, const Shape& x_shape, const Conv2dArgs& a,
                        const char* name) {
-  Tensor dx;
-  {
-    autograd::NoGradGuard no_grad;
-    Tensor dyc = dy.contiguous();
-    Tensor wc = w.contiguous();
-    dx = empty(x_shape, {.dtype = dy.dtype(), .device = dy.device()});
-    kernels::conv2d_backward_input.get(dy.device())(dyc, wc, dx, a);
-  }
+  Tensor dx = run_conv_kernel(kernels::conv2d_backward_input, dy, w, x_shape, a);
   const bool needs_dy = autograd::needs_grad(dy), needs_w = autograd::needs_grad(w);
   if (needs_dy || needs_w) {
     Tensor sdy = needs_w ? dy : Tensor();
@@ -92,14 +85,7 @@ Tensor conv_input_grad(const Tensor& dy, const Tensor& w, const Shape& x_shape, 
 // dw (w_shape) = conv2d_backward_weight(dy, x).
 Tensor conv_weight_grad(const Tensor& dy, const Tensor& x, const Shape& w_shape,
                         const Conv2dArgs& a) {
-  Tensor dw;
-  {
-    autograd::NoGradGuard no_grad;
-    Tensor dyc = dy.contiguous();
-    Tensor xc = x.contiguous();
-    dw = empty(w_shape, {.dtype = dy.dtype(), .device = dy.device()});
-    kernels::conv2d_backward_weight.get(dy.device())(dyc, xc, dw, a);
-  }
+  Tensor dw = run_conv_kernel(kernels::conv2d_backward_weight, dy, x, w_shape, a);
   const bool needs_dy = autograd::needs_grad(dy), needs_x = autograd::needs_grad(x);
   if (needs_dy || needs_x) {
     Tensor sdy = needs_x ? dy : Tensor();

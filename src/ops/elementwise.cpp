@@ -24,8 +24,6 @@ using kernels::ScalarArgs;
 
 namespace {
 
-bool is_half(DType t) { return t == DType::bfloat16 || t == DType::float16; }
-
 void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
   EMBER_CHECK(a.defined() && b.defined(), op, ": expected defined tensors");
   EMBER_CHECK_DEVICE(a.device() == b.device(), op, ": expected both tensors on one device, got ",
@@ -70,7 +68,7 @@ Tensor unary_forward(const char* name, const kernels::KernelTable<kernels::Unary
       compute = result = DType::boolean;
       break;
   }
-  if (is_half(compute)) compute = DType::float32;
+  compute = compute_dtype(compute);
   Tensor xin = x.to(compute);
   Tensor out = empty(x.sizes(), {.dtype = compute, .device = x.device()});
   table.get(x.device())(xin, out, args);
@@ -127,7 +125,7 @@ Tensor binary_forward(const char* name, const kernels::KernelTable<kernels::Bina
       compute = result = DType::boolean;
       break;
   }
-  if (is_half(compute)) compute = DType::float32;
+  compute = compute_dtype(compute);
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
   Tensor ea = a.to(compute).expand(shape);
   Tensor eb = b.to(compute).expand(shape);
@@ -319,7 +317,7 @@ Tensor silu(const Tensor& x) {
                    return g * s * (1 + x * (1 - s));
                  }
                  const DType dtype = g.dtype();
-                 const DType compute = is_half(dtype) ? DType::float32 : dtype;
+                 const DType compute = compute_dtype(dtype);
                  Tensor gc = g.to(compute);
                  Tensor xc = x.to(compute);
                  Tensor out = empty(gc.sizes(), {.dtype = compute, .device = gc.device()});

@@ -56,7 +56,7 @@ Tensor interpolate(const Tensor& x, InterpolateOptions options) {
   const bool bilinear = options.mode == InterpolateMode::bilinear;
   EMBER_CHECK(bilinear || !options.align_corners, op,
               ": align_corners is only valid for mode bilinear, got it with mode nearest");
-  if (x.dtype() == DType::bfloat16 || x.dtype() == DType::float16) {
+  if (is_half(x.dtype())) {
     return interpolate(x.to(DType::float32), options).to(x.dtype());
   }
   InterpolateArgs args{

@@ -17,8 +17,6 @@ using autograd::Grads;
 
 namespace {
 
-bool is_half(DType t) { return t == DType::bfloat16 || t == DType::float16; }
-
 void check_operands(const Tensor& a, const Tensor& b, const char* op) {
   EMBER_CHECK(a.defined() && b.defined(), op, ": expected defined tensors");
   EMBER_CHECK_DEVICE(a.device() == b.device(), op, ": expected both tensors on one device, got ",
@@ -39,7 +37,7 @@ bool is_column_major(const Tensor& t) { return t.stride(1) == 1 && t.stride(2) =
 // floats compute in float32 (Note [16-bit compute] in elementwise.cpp).
 Tensor bmm_checked(const Tensor& a, const Tensor& b) {
   DType result = promote_types(a.dtype(), b.dtype());
-  DType compute = is_half(result) ? DType::float32 : result;
+  DType compute = compute_dtype(result);
   Tensor out;
   {
     autograd::NoGradGuard no_grad;

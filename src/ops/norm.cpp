@@ -24,10 +24,6 @@ using autograd::Grads;
 
 namespace {
 
-DType compute_dtype(DType t) {
-  return t == DType::bfloat16 || t == DType::float16 ? DType::float32 : t;
-}
-
 void check_input(const Tensor& x, const char* op) {
   EMBER_CHECK(x.defined(), op, ": expected a defined input");
   EMBER_CHECK_DTYPE(is_floating(x.dtype()), op, ": expected a floating input, got dtype ",

@@ -22,8 +22,6 @@ using autograd::Grads;
 using kernels::Pool2dArgs;
 using PoolTable = kernels::KernelTable<kernels::Pool2dKernel>;
 
-bool is_half(DType t) { return t == DType::bfloat16 || t == DType::float16; }
-
 std::string size2_str(const Size2& s) { return shape_str({s[0], s[1]}); }
 
 // Output length of one pooled dim, as PyTorch's pooling_output_shape: with ceil_mode the

@@ -29,8 +29,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-bool is_half(DType t) { return t == DType::bfloat16 || t == DType::float16; }
-
 void check_defined(const Tensor& x, const char* op) {
   EMBER_CHECK(x.defined(), op, ": expected a defined tensor");
 }
@@ -46,9 +44,8 @@ DType accumulate_dtype(DType t) { return is_floating(t) ? t : DType::int64; }
 
 // The dtype a kernel runs in for a `result` dtype: 16-bit floats in float32, bool (max,
 // min) as uint8.
-DType compute_dtype(DType result) {
-  if (is_half(result)) return DType::float32;
-  return result == DType::boolean ? DType::uint8 : result;
+DType reduce_compute_dtype(DType result) {
+  return result == DType::boolean ? DType::uint8 : compute_dtype(result);
 }
 
 // The dims a reduction over `dims` covers, normalised and sorted (every dim when `dims` is
@@ -80,7 +77,7 @@ int64_t reduced_numel(const Tensor& x, const Shape& reduced) {
 Tensor run_reduce(const kernels::KernelTable<kernels::ReduceKernel>& table, const Tensor& x,
                   const ReducePlan& plan, DType result, const ScalarArgs& args = {}) {
   autograd::NoGradGuard no_grad;
-  DType compute = compute_dtype(result);
+  DType compute = reduce_compute_dtype(result);
   Tensor in = plan.input.to(compute);
   Tensor out = empty(plan.out_shape, {.dtype = compute, .device = x.device()});
   table.get(x.device())(in, out, plan.geometry, args);
@@ -105,7 +102,7 @@ ReduceGeometry dim_geometry(const Shape& sizes, int64_t dim) {
 Tensor run_along_dim(const kernels::KernelTable<kernels::ReduceKernel>& table, const Tensor& x,
                      int64_t dim, DType result) {
   autograd::NoGradGuard no_grad;
-  DType compute = compute_dtype(result);
+  DType compute = reduce_compute_dtype(result);
   Tensor in = x.to(compute).contiguous();
   Tensor out = empty(x.sizes(), {.dtype = compute, .device = x.device()});
   table.get(x.device())(in, out, dim_geometry(x.sizes(), dim), {});
@@ -115,7 +112,7 @@ Tensor run_along_dim(const kernels::KernelTable<kernels::ReduceKernel>& table, c
 // Values and indices of the max (or min) over `plan`; no autograd.
 ValuesIndices run_extremum(const Tensor& x, const ReducePlan& plan, bool is_max) {
   autograd::NoGradGuard no_grad;
-  DType compute = compute_dtype(x.dtype());
+  DType compute = reduce_compute_dtype(x.dtype());
   Tensor in = plan.input.to(compute);
   Tensor values = empty(plan.out_shape, {.dtype = compute, .device = x.device()});
   Tensor indices = empty(plan.out_shape, {.dtype = DType::int64, .device = x.device()});
@@ -356,7 +353,7 @@ namespace {
 // incoming grad in one kernel, no temporaries. No autograd.
 Tensor run_softmax_backward(const kernels::KernelTable<kernels::SoftmaxBackwardKernel>& table,
                             const Tensor& grad, const Tensor& y, int64_t d) {
-  DType compute = compute_dtype(y.dtype());
+  DType compute = reduce_compute_dtype(y.dtype());
   Tensor gc = grad.to(compute).contiguous();
   Tensor yc = y.to(compute).contiguous();
   Tensor dx = empty(y.sizes(), {.dtype = compute, .device = y.device()});

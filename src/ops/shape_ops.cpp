@@ -22,12 +22,6 @@ using autograd::Grads;
 
 namespace {
 
-bool is_half(DType t) { return t == DType::bfloat16 || t == DType::float16; }
-
-// The dtype an accumulating kernel (index_add, scatter_add, pad_backward) computes in.
-// See Note [16-bit compute] in elementwise.cpp.
-DType compute_dtype(DType t) { return is_half(t) ? DType::float32 : t; }
-
 void check_defined(const Tensor& x, const char* op, const char* what) {
   EMBER_CHECK(x.defined(), op, ": expected a defined ", what);
 }

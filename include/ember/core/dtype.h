@@ -50,6 +50,10 @@ size_t element_size(DType t);
 inline bool is_floating(DType t) {
   return t == DType::float32 || t == DType::float64 || t == DType::bfloat16 || t == DType::float16;
 }
+/// bfloat16 or float16: stored in 16 bits, computed in float32 (as PyTorch's CPU kernels do).
+inline bool is_half(DType t) { return t == DType::bfloat16 || t == DType::float16; }
+/// The dtype a kernel computes in for data of dtype t: float32 for the 16-bit floats.
+inline DType compute_dtype(DType t) { return is_half(t) ? DType::float32 : t; }
 inline bool is_integral(DType t, bool include_bool = false) {
   return t == DType::int64 || t == DType::int32 || t == DType::int8 || t == DType::uint8 ||
          (include_bool && t == DType::boolean);

@@ -1,5 +1,6 @@
-// The way out of every AVX-512 micro-kernel: alpha, beta, bias and the activation applied to
-// an 8 x (16 NV) tile of float32 accumulators, and the masked stores to C. Shared by the
+// The way into and out of every AVX-512 micro-kernel: the accumulators zeroed and C prefetched,
+// then alpha, beta, bias and the activation applied to an 8 x (16 NV) tile of float32
+// accumulators, and the masked stores to C. Shared by the
 // float32 kernels (microkernel_avx512.cpp) and the bfloat16 ones (microkernel_avx512_bf16.cpp),
 // whose tiles differ only in how the accumulators are filled.
 // Include only from files compiled with -mavx512f; everything here has internal linkage (see
@@ -61,6 +62,31 @@ inline __m512 activate(__m512 x, GemmActivation act) {
     }
   }
   return x;
+}
+
+// The lanes [0, count) of 16, as a mask (count may be <= 0 or >= 16).
+inline __mmask16 first_lanes(int64_t count) {
+  return count >= kLanes ? __mmask16(0xFFFF)
+         : count <= 0    ? __mmask16(0)
+                         : __mmask16((1u << count) - 1);
+}
+
+// What every tile does before its k loop: zero the accumulators and start fetching the first
+// m rows of C, which are read (beta != 0) and written only after the loop. Returns the mask of
+// the last vector of each row (n > 16 (NV - 1)): columns past n are neither read nor written.
+template <int NV>
+[[gnu::always_inline]] inline __mmask16 start_tile(__m512 (&acc)[kMR][NV], const float* c,
+                                                   int64_t ldc, int64_t m, int64_t n) {
+  for (int64_t i = 0; i < m; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NV * kLanes - 1), _MM_HINT_T0);
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < kMR; ++i) {
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
+  }
+  return first_lanes(n - (NV - 1) * kLanes);
 }
 
 // C (m, 16 NV) = act(alpha acc + beta C + bias) for the first m <= kMR rows; the last vector

@@ -29,21 +29,9 @@ template <int NV, bool kRowMajorA>
 [[gnu::always_inline]] inline void tile(int64_t kc, const float* a, int64_t a_stride,
                                         const float* b, int64_t b_stride, float* c, int64_t ldc,
                                         int64_t m, int64_t n, const TileUpdate& u) {
-  // The C rows are read (beta != 0) and written only after the k loop: start fetching now.
-  for (int64_t i = 0; i < m; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NV * kLanes - 1), _MM_HINT_T0);
-  }
-  // Columns past n are neither read nor written: the last vector's loads and store are masked.
-  const int64_t last_lanes = n - (NV - 1) * kLanes;
-  const __mmask16 last_mask =
-      last_lanes >= kLanes ? __mmask16(0xFFFF) : __mmask16((1u << last_lanes) - 1);
   __m512 acc[kMR][NV];
-#pragma GCC unroll 8
-  for (int i = 0; i < kMR; ++i) {
-#pragma GCC unroll 3
-    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
-  }
+  // The last vector's loads of B are masked too.
+  const __mmask16 last_mask = start_tile<NV>(acc, c, ldc, m, n);
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k) {
     __m512 bv[NV];

@@ -25,6 +25,7 @@ namespace ember::cpu::gemm::avx512_bf16 {
 
 namespace {
 
+using avx512::first_lanes;
 using avx512::kLanes;
 static_assert(kMR == avx512::kMR && kNR == 3 * kLanes);
 
@@ -32,20 +33,8 @@ static_assert(kMR == avx512::kMR && kNR == 3 * kLanes);
 template <int NV>
 [[gnu::always_inline]] inline void tile(int64_t kp, const uint32_t* a, const uint32_t* b, float* c,
                                         int64_t ldc, int64_t m, int64_t n, const TileUpdate& u) {
-  // The C rows are read (beta != 0) and written only after the k loop: start fetching now.
-  for (int64_t i = 0; i < m; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NV * kLanes - 1), _MM_HINT_T0);
-  }
-  const int64_t last_lanes = n - (NV - 1) * kLanes;
-  const __mmask16 last_mask =
-      last_lanes >= kLanes ? __mmask16(0xFFFF) : __mmask16((1u << last_lanes) - 1);
   __m512 acc[kMR][NV];
-#pragma GCC unroll 8
-  for (int i = 0; i < kMR; ++i) {
-#pragma GCC unroll 3
-    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
-  }
+  const __mmask16 last_mask = avx512::start_tile<NV>(acc, c, ldc, m, n);
 #pragma GCC unroll 4
   for (int64_t p = 0; p < kp; ++p) {
     // The packed B panel is zero-padded to kNR columns: no masks in the loop.
@@ -62,13 +51,6 @@ template <int NV>
     b += kNR;
   }
   avx512::store_tile<NV>(acc, c, ldc, m, last_mask, u);
-}
-
-// The lanes [0, count) of 16, as a mask (count may be <= 0 or >= 16).
-inline __mmask16 first_lanes(int64_t count) {
-  return count >= kLanes ? __mmask16(0xFFFF)
-         : count <= 0    ? __mmask16(0)
-                         : __mmask16((1u << count) - 1);
 }
 
 // Stores of packed words. A full vector goes through a plain store: masked stores cost more
