@@ -61,9 +61,14 @@ def load_split(directory, prefix, limit):
 
 # ---- models: include/ember/models/models.h -----------------------------------------------
 
-def mlp():
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128),
-                         nn.ReLU(), nn.Linear(128, 10))
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
+                                    nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+
+    def forward(self, x):
+        return self.layers(x)
 
 
 class LeNet(nn.Module):
@@ -139,7 +144,7 @@ class ResNet18(nn.Module):
         return self.fc(self.avgpool(h).flatten(1))
 
 
-MODELS = {"mlp": mlp, "lenet": LeNet, "vgg": Vgg, "resnet18": ResNet18}
+MODELS = {"mlp": Mlp, "lenet": LeNet, "vgg": Vgg, "resnet18": ResNet18}
 
 
 def make_optimizer(args, params):
