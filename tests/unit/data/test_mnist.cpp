@@ -7,6 +7,7 @@
 #include "ember/core/error.h"
 #include "ember/data/mnist.h"
 #include "unit/data/idx_files.h"
+#include "unit/error_message.h"
 
 namespace ember::data {
 namespace {
@@ -28,16 +29,6 @@ std::vector<uint8_t> labels_file(uint32_t n) {
   std::vector<uint8_t> l(n);
   for (uint32_t i = 0; i < n; ++i) l[i] = static_cast<uint8_t>((3 * i + 1) % 10);
   return idx_uint8({n}, l);
-}
-
-std::string message_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const IoError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected IoError";
-  return "";
 }
 
 void expect_split(const MnistData& d, uint32_t n) {
@@ -105,7 +96,7 @@ TEST(LoadMnist, CountMismatchNamesBothFiles) {
   TempDir tmp;
   std::string images = tmp.write("train-images-idx3-ubyte", images_file(kN));
   std::string labels = tmp.write_gz("train-labels-idx1-ubyte.gz", labels_file(kN - 1));
-  std::string msg = message_of([&] { load_mnist(tmp.dir(), MnistSplit::train); });
+  std::string msg = message_of<IoError>([&] { load_mnist(tmp.dir(), MnistSplit::train); });
   EXPECT_NE(msg.find(images), std::string::npos) << msg;
   EXPECT_NE(msg.find(labels), std::string::npos) << msg;
   EXPECT_NE(msg.find("5 images"), std::string::npos) << msg;
@@ -115,7 +106,7 @@ TEST(LoadMnist, CountMismatchNamesBothFiles) {
 TEST(LoadMnist, MissingLabelsFileNamesBothCandidates) {
   TempDir tmp;
   tmp.write("t10k-images-idx3-ubyte", images_file(kN));
-  std::string msg = message_of([&] { load_mnist(tmp.dir(), MnistSplit::test); });
+  std::string msg = message_of<IoError>([&] { load_mnist(tmp.dir(), MnistSplit::test); });
   EXPECT_NE(msg.find(tmp.file("t10k-labels-idx1-ubyte")), std::string::npos) << msg;
   EXPECT_NE(msg.find(tmp.file("t10k-labels-idx1-ubyte.gz")), std::string::npos) << msg;
 }
@@ -123,7 +114,7 @@ TEST(LoadMnist, MissingLabelsFileNamesBothCandidates) {
 TEST(LoadMnist, MissingDirectoryThrowsIoError) {
   TempDir tmp;
   std::string dir = tmp.file("nowhere");
-  std::string msg = message_of([&] { load_mnist(dir, MnistSplit::train); });
+  std::string msg = message_of<IoError>([&] { load_mnist(dir, MnistSplit::train); });
   EXPECT_NE(msg.find(dir), std::string::npos) << msg;
 }
 
@@ -131,7 +122,7 @@ TEST(LoadMnist, ImagesWithWrongNdimsThrowIoErrorNamingTheFile) {
   TempDir tmp;
   std::string images = tmp.write("train-images-idx3-ubyte", idx_uint8({kN, 784}, pixels(kN)));
   tmp.write("train-labels-idx1-ubyte", labels_file(kN));
-  std::string msg = message_of([&] { load_mnist(tmp.dir(), MnistSplit::train); });
+  std::string msg = message_of<IoError>([&] { load_mnist(tmp.dir(), MnistSplit::train); });
   EXPECT_NE(msg.find(images), std::string::npos) << msg;
   EXPECT_NE(msg.find("3 dims"), std::string::npos) << msg;
 }
@@ -142,7 +133,7 @@ TEST(LoadMnist, LabelsOfTheWrongTypeThrowIoErrorNamingTheFile) {
   std::vector<uint8_t> labels = idx_header(0x0C, {1});
   labels.insert(labels.end(), {0, 0, 0, 3});
   std::string path = tmp.write("train-labels-idx1-ubyte", labels);
-  std::string msg = message_of([&] { load_mnist(tmp.dir(), MnistSplit::train); });
+  std::string msg = message_of<IoError>([&] { load_mnist(tmp.dir(), MnistSplit::train); });
   EXPECT_NE(msg.find(path), std::string::npos) << msg;
   EXPECT_NE(msg.find("uint8"), std::string::npos) << msg;
 }
@@ -153,7 +144,7 @@ TEST(LoadMnist, CorruptImagesFileNamesIt) {
   bytes.pop_back();
   std::string images = tmp.write_gz("train-images-idx3-ubyte.gz", bytes);
   tmp.write("train-labels-idx1-ubyte", labels_file(kN));
-  std::string msg = message_of([&] { load_mnist(tmp.dir(), MnistSplit::train); });
+  std::string msg = message_of<IoError>([&] { load_mnist(tmp.dir(), MnistSplit::train); });
   EXPECT_NE(msg.find(images), std::string::npos) << msg;
   EXPECT_NE(msg.find("needs 3920 bytes"), std::string::npos) << msg;
 }

@@ -2,24 +2,13 @@
 // expectation, the values received).
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 
 #include "ember/ember.h"
+#include "unit/error_message.h"
 
 namespace ember {
 namespace {
-
-// The message of the E that f throws, or a note that it threw none.
-template <typename E>
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception of the expected type>";
-}
 
 Tensor logits() { return zeros({3, 5}); }
 

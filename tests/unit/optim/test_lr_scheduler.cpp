@@ -13,6 +13,7 @@
 #include "ember/optim/lr_scheduler.h"
 #include "ember/optim/sgd.h"
 #include "ops/compare.h"
+#include "unit/error_message.h"
 #include "unit/optim/optim_fixtures.h"
 
 namespace ember::optim {
@@ -218,16 +219,6 @@ TEST(SchedulerGoldenCoverage, EveryFixtureHasACaseAndEveryCaseAFixture) {
 }
 
 // ---- behaviour and validation ------------------------------------------------------------
-
-template <typename E, typename F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 
 TEST(LRScheduler, ConstructionTakesTheFirstStepAndSetsInitialLr) {
   auto opt = make_optimizer(false);

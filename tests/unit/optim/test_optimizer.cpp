@@ -10,19 +10,10 @@
 #include "ember/optim/adam.h"
 #include "ember/optim/rmsprop.h"
 #include "ember/optim/sgd.h"
+#include "unit/error_message.h"
 
 namespace ember::optim {
 namespace {
-
-template <typename E, typename F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 
 testing::AssertionResult has_substr(const std::string& text, const std::string& part) {
   if (text.find(part) != std::string::npos) return testing::AssertionSuccess();
