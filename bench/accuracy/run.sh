@@ -87,31 +87,20 @@ fi
 export EMBER_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
 mkdir -p "$work"
 
-now() { date +%s.%N; }
-# Each side writes its log and its wall seconds (<log>.seconds), summed over resumed runs.
-add_seconds() {
-  local file="$1" start="$2" earlier=0
-  ((resume)) && [[ -f "$file" ]] && earlier=$(cat "$file")
-  awk -v a="$start" -v b="$(now)" -v e="$earlier" 'BEGIN { printf "%.1f", e + b - a }' > "$file.tmp"
-  mv "$file.tmp" "$file"
-}
 run_ember() {
-  local start from=()
-  start=$(now)
+  local from=()
   ((resume)) && [[ -f "$work/$model/last.safetensors" ]] && from=(--resume "$work/$model")
   "${ember_pin[@]}" "$ember" train "${args[@]}" "${from[@]}" --out "$work/$model" --quiet \
     > "$work/$model.ember.log"
-  add_seconds "$work/$model.ember.seconds" "$start"
 }
 run_torch() {
-  local start from=()
-  start=$(now)
+  local from=()
   ((resume)) && from=(--resume)
   "${torch_pin[@]}" /usr/bin/python3 bench/accuracy/train_torch.py "${args[@]}" \
     --threads "$threads" --checkpoint "$work/$model.torch.pt" "${from[@]}" > "$work/$model.torch.json"
-  add_seconds "$work/$model.torch.seconds" "$start"
 }
 rows=()
+per_epoch=()
 for model in $models; do
   args=(--model "$model" --data fashion-mnist --epochs "$epochs" --seed "$seed" $(hyper "$model"))
   if ((concurrent)); then
@@ -127,23 +116,33 @@ for model in $models; do
     run_torch
   fi
   cat "$work/$model.ember.log" "$work/$model.torch.json"
-  ember_acc=$(sed -n 's/^test accuracy: \([0-9.]*\).*/\1/p' "$work/$model.ember.log")
-  torch_acc=$(/usr/bin/python3 -c "import json,sys; print('%.4f' % json.load(sys.stdin)['test_accuracy'])" \
-    < "$work/$model.torch.json")
-  ember_s=$(cat "$work/$model.ember.seconds")
-  torch_s=$(cat "$work/$model.torch.seconds")
-
-  rows+=("| $model | $ember_acc | $torch_acc | $(printf %.0f "$ember_s") s | $(printf %.0f "$torch_s") s | \`ember train ${args[*]}\` |")
+  # Accuracies, seconds and per-epoch test accuracies as each side reports them: ember's
+  # metrics.jsonl, PyTorch's JSON line. Both carry their seconds through a resume.
+  read -r ember_acc ember_s ember_epochs < <(/usr/bin/python3 -c '
+import json, sys
+tests = [r for r in map(json.loads, open(sys.argv[1])) if r["kind"] == "epoch" and r["split"] == "test"]
+print("%.4f %.0f %s" % (tests[-1]["accuracy"], tests[-1]["elapsed_s"],
+                        ",".join("%.4f" % r["accuracy"] for r in tests)))' "$work/$model/metrics.jsonl")
+  read -r torch_acc torch_s torch_epochs < <(/usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("%.4f %.0f %s" % (r["test_accuracy"], r["seconds"], ",".join("%.4f" % a for a in r["per_epoch"])))' \
+    "$work/$model.torch.json")
+  rows+=("| $model | $ember_acc | $torch_acc | $ember_s s | $torch_s s | \`ember train ${args[*]}\` |")
+  per_epoch+=("- $model, test accuracy after each epoch: ember ${ember_epochs//,/, }; PyTorch ${torch_epochs//,/, }")
 done
 
 {
   echo "# Accuracy: ember vs PyTorch 1.13 on Fashion-MNIST"
   echo
   echo "Epochs: $epochs; threads: $threads$( ((concurrent)) && echo ', both sides at once on disjoint cores'); seed: $seed; $(date -u +%Y-%m-%d), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
-  echo "Test accuracy after the last epoch; wall time includes data loading and per-epoch evaluation."
+  echo "Test accuracy after the last epoch. Times are each side's own count of training and per-epoch"
+  echo "evaluation, summed over resumed runs (an epoch cut short by an interruption is not counted)."
   echo
   echo "| model | ember acc | torch acc | ember time | torch time | command |"
   echo "| --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
+  echo
+  printf '%s\n' "${per_epoch[@]}"
 } > "$out"
 cat "$out"
