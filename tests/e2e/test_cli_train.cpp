@@ -183,7 +183,7 @@ TEST_F(CliTrain, MissingOrTruncatedDataFailsNamingTheFile) {
 }
 
 TEST_F(CliTrain, AnUnwritableOutputDirectoryFailsBeforeTraining) {
-  testing::write_bytes(dir_.path("file"), {1});
+  test_support::write_file(dir_.path("file"), {1});
   CliRun r = ember(dir_, train_args(data_, dir_.path("file/run")));
   expect_error(r, 1, {"cannot create the output directory", dir_.path("file/run")});
   EXPECT_EQ(r.out, "") << "training started";
@@ -203,7 +203,7 @@ TEST_F(CliTrain, ACheckpointOfAnotherModelIsRejected) {
 }
 
 TEST_F(CliTrain, FilesThatAreNotRunsOrCheckpointsAreRejected) {
-  testing::write_bytes(dir_.path("junk.safetensors"), {1, 2, 3});
+  test_support::write_file(dir_.path("junk.safetensors"), {1, 2, 3});
   expect_error(ember(dir_, {"eval", "--checkpoint", dir_.path("junk.safetensors")}), 1,
                {dir_.path("junk.safetensors")});
   expect_error(ember(dir_, {"inspect", dir_.path("missing.safetensors")}), 1,

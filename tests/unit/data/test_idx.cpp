@@ -143,7 +143,7 @@ TEST(ReadIdx, ReadsConcatenatedGzipMembers) {
 
 TEST(ReadIdx, MissingFileThrowsIoErrorNamingIt) {
   TempDir tmp;
-  std::string path = tmp.file("does-not-exist-idx1-ubyte");
+  std::string path = tmp.path("does-not-exist-idx1-ubyte");
   expect_io_error([&] { read_idx(path); }, path);
 }
 

@@ -107,13 +107,13 @@ TEST(LoadMnist, MissingLabelsFileNamesBothCandidates) {
   TempDir tmp;
   tmp.write("t10k-images-idx3-ubyte", images_file(kN));
   std::string msg = message_of<IoError>([&] { load_mnist(tmp.dir(), MnistSplit::test); });
-  EXPECT_NE(msg.find(tmp.file("t10k-labels-idx1-ubyte")), std::string::npos) << msg;
-  EXPECT_NE(msg.find(tmp.file("t10k-labels-idx1-ubyte.gz")), std::string::npos) << msg;
+  EXPECT_NE(msg.find(tmp.path("t10k-labels-idx1-ubyte")), std::string::npos) << msg;
+  EXPECT_NE(msg.find(tmp.path("t10k-labels-idx1-ubyte.gz")), std::string::npos) << msg;
 }
 
 TEST(LoadMnist, MissingDirectoryThrowsIoError) {
   TempDir tmp;
-  std::string dir = tmp.file("nowhere");
+  std::string dir = tmp.path("nowhere");
   std::string msg = message_of<IoError>([&] { load_mnist(dir, MnistSplit::train); });
   EXPECT_NE(msg.find(dir), std::string::npos) << msg;
 }

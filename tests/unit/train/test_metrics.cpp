@@ -11,7 +11,7 @@ namespace ember::train {
 namespace {
 
 using testing::TempDir;
-using testing::write_bytes;
+using test_support::write_file;
 
 std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
 
@@ -53,17 +53,17 @@ TEST(Metrics, WriterAppendsAndReaderReadsBack) {
 TEST(Metrics, AnUnfinishedLastLineIsIgnoredOtherDamageIsAnError) {
   TempDir dir;
   std::string good = to_json_line({.kind = "step", .split = "train", .step = 1, .epoch = 1});
-  write_bytes(dir.path("cut.jsonl"), bytes(good + "\n" + good.substr(0, 10)));
+  write_file(dir.path("cut.jsonl"), bytes(good + "\n" + good.substr(0, 10)));
   EXPECT_EQ(read_metrics(dir.path("cut.jsonl")).size(), 1u);
 
-  write_bytes(dir.path("bad.jsonl"), bytes(good + "\nnot json\n" + good + "\n"));
+  write_file(dir.path("bad.jsonl"), bytes(good + "\nnot json\n" + good + "\n"));
   try {
     read_metrics(dir.path("bad.jsonl"));
     FAIL();
   } catch (const IoError& e) {
     EXPECT_EQ(std::string(e.what()), dir.path("bad.jsonl") + ":2: not a JSON object");
   }
-  write_bytes(dir.path("field.jsonl"), bytes("{\"kind\":\"step\"}\n"));
+  write_file(dir.path("field.jsonl"), bytes("{\"kind\":\"step\"}\n"));
   EXPECT_THROW(read_metrics(dir.path("field.jsonl")), IoError);
   EXPECT_THROW(read_metrics(dir.path("missing.jsonl")), IoError);
 }

@@ -255,7 +255,7 @@ TEST(TrainFit, ACheckpointOfAnotherModelIsAOneLineShapeError) {
 TEST(TrainFit, AnOutputDirectoryThatCannotBeWrittenFailsBeforeTraining) {
   TempDir dir;
   std::ostringstream log;
-  testing::write_bytes(dir.path("file"), {1, 2, 3});
+  test_support::write_file(dir.path("file"), {1, 2, 3});
   TrainConfig c = small_config(dir.path("file/run"));
   c.quiet = false;
   EXPECT_THROW(fit(c, synthetic_data(32, 8), log), IoError);

@@ -3,44 +3,20 @@
 // in a few steps, so that tests never need the real dataset.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <unistd.h>
-
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ember/ops/factory.h"
 #include "ember/train/data.h"
+#include "unit/data/idx_files.h"
+#include "unit/temp_dir.h"
 
 namespace ember::train::testing {
 
-/// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("ember_train_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string dir() const { return path_.string(); }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using test_support::TempDir;
 
 /// Pixels (n,28,28) and labels (n) of the synthetic problem: class k is a fixed random
 /// pattern of bright pixels plus noise. `offset` picks disjoint examples (train vs test).
@@ -86,17 +62,6 @@ inline ClassificationData synthetic_data(int64_t n_train, int64_t n_test) {
   return d;
 }
 
-inline void append_be32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(v >> s));
-}
-
-inline void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << "cannot write " << path;
-}
-
 /// Writes the synthetic problem as the four raw IDX files of an MNIST directory.
 inline void write_idx_dir(const std::string& dir, int64_t n_train, int64_t n_test) {
   std::filesystem::create_directories(dir);
@@ -104,14 +69,11 @@ inline void write_idx_dir(const std::string& dir, int64_t n_train, int64_t n_tes
                                    {"t10k", n_test, 1 << 20}}) {
     std::vector<uint8_t> pixels, labels;
     synthetic_pixels(n, offset, pixels, labels);
-    std::vector<uint8_t> images = {0, 0, 0x08, 3};
-    for (uint32_t d : {static_cast<uint32_t>(n), 28u, 28u}) append_be32(images, d);
-    images.insert(images.end(), pixels.begin(), pixels.end());
-    std::vector<uint8_t> label_file = {0, 0, 0x08, 1};
-    append_be32(label_file, static_cast<uint32_t>(n));
-    label_file.insert(label_file.end(), labels.begin(), labels.end());
-    write_bytes(dir + "/" + prefix + "-images-idx3-ubyte", images);
-    write_bytes(dir + "/" + prefix + "-labels-idx1-ubyte", label_file);
+    const auto count = static_cast<uint32_t>(n);
+    test_support::write_file(dir + "/" + prefix + "-images-idx3-ubyte",
+                             data::testing::idx_uint8({count, 28, 28}, pixels));
+    test_support::write_file(dir + "/" + prefix + "-labels-idx1-ubyte",
+                             data::testing::idx_uint8({count}, labels));
   }
 }
 
