@@ -1,6 +1,8 @@
 // The message of the exception a statement throws, for tests that check an error's type and
-// wording in one comparison.
+// wording in one comparison, and a check that a message contains a phrase.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <string>
 #include <utility>
@@ -20,3 +22,7 @@ std::string message_of(F&& f) {
 }
 
 }  // namespace ember
+
+/// Checks that haystack (anything a std::string is made from) contains needle.
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ember/ember.h"
+#include "unit/error_message.h"
 
 namespace ember {
 namespace {
@@ -22,16 +23,6 @@ auto with_threads(int n, F f) {
   auto result = f();
   set_num_threads(previous);
   return result;
-}
-
-template <typename E, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
 }
 
 // ---- constant factories -----------------------------------------------------------------------
@@ -74,7 +65,7 @@ TEST(Factory, RequiresGradOptionMakesALeafThatRequiresGrad) {
 }
 
 TEST(Factory, NegativeSizesThrowValueErrorNamingTheShape) {
-  std::string msg = error_message<ValueError>([] { zeros({2, -1}); });
+  std::string msg = message_of<ValueError>([] { zeros({2, -1}); });
   EXPECT_NE(msg.find("[2, -1]"), std::string::npos) << msg;
   EXPECT_THROW(empty({-3}), ValueError);
   EXPECT_THROW(ones({-1}), ValueError);
@@ -97,9 +88,9 @@ TEST(Factory, ArangeMatchesPythonRange) {
 }
 
 TEST(Factory, ArangeRejectsAZeroStepAndAStepAwayFromEnd) {
-  std::string msg = error_message<ValueError>([] { arange(0, 5, 0); });
+  std::string msg = message_of<ValueError>([] { arange(0, 5, 0); });
   EXPECT_NE(msg.find("non-zero step"), std::string::npos) << msg;
-  msg = error_message<ValueError>([] { arange(0, 5, -1); });
+  msg = message_of<ValueError>([] { arange(0, 5, -1); });
   EXPECT_NE(msg.find("step -1"), std::string::npos) << msg;
 }
 
@@ -140,7 +131,7 @@ TEST(Factory, FromVectorCopiesValuesInRowMajorOrder) {
 }
 
 TEST(Factory, FromVectorThrowsShapeErrorWhenTheCountDoesNotFillTheShape) {
-  std::string msg = error_message<ShapeError>([] {
+  std::string msg = message_of<ShapeError>([] {
     from_vector(std::vector<float>{1, 2, 3}, {2, 2});
   });
   EXPECT_NE(msg.find("3 values"), std::string::npos) << msg;
@@ -323,7 +314,7 @@ TEST(Random, RandintStaysInItsHalfOpenRangeAndHitsEveryValue) {
 }
 
 TEST(Random, RandintThrowsWhenLowIsNotBelowHigh) {
-  std::string msg = error_message<ValueError>([] { randint(5, 5, {2}); });
+  std::string msg = message_of<ValueError>([] { randint(5, 5, {2}); });
   EXPECT_NE(msg.find("low=5, high=5"), std::string::npos) << msg;
   EXPECT_THROW(randint(3, 1, {2}), ValueError);
 }

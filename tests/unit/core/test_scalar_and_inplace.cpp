@@ -8,22 +8,10 @@
 #include <vector>
 
 #include "ember/ember.h"
+#include "unit/error_message.h"
 
 namespace ember {
 namespace {
-
-template <typename E, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 
 // ---- Scalar -----------------------------------------------------------------------------------
 
@@ -142,7 +130,7 @@ TEST(InPlace, ArithmeticWithAnOverlappingOperandSeesTheValuesBeforeTheChange) {
 
 TEST(InPlace, SelfIsNeverBroadcast) {
   Tensor t = zeros({3});
-  std::string msg = error_message<ShapeError>([&] { t.add_(ones({2, 3})); });
+  std::string msg = message_of<ShapeError>([&] { t.add_(ones({2, 3})); });
   EXPECT_CONTAINS(msg, "add_");
   EXPECT_CONTAINS(msg, "[2, 3]");
 }
@@ -172,7 +160,7 @@ TEST(InPlace, CopyConvertsBetweenDtypes) {
 
 TEST(InPlace, FloatIntoAnIntegerTensorThrowsDTypeError) {
   Tensor i = arange(3);
-  std::string msg = error_message<DTypeError>([&] { i.add_(tensor({0.5f, 0.5f, 0.5f})); });
+  std::string msg = message_of<DTypeError>([&] { i.add_(tensor({0.5f, 0.5f, 0.5f})); });
   EXPECT_CONTAINS(msg, "add_: result type float32 can't be cast to the output type int64");
   EXPECT_THROW(i.mul_(ones({3})), DTypeError);
   EXPECT_THROW(i.div_(2), DTypeError);  // true division gives a float
@@ -202,7 +190,7 @@ TEST(InPlace, IntegerIntoAFloatTensorIsFine) {
 
 TEST(InPlace, ALeafThatRequiresGradCannotBeChangedInPlaceUnlessGradIsOff) {
   Tensor w = ones({2}).requires_grad_();
-  std::string msg = error_message<ValueError>([&] { w.add_(1); });
+  std::string msg = message_of<ValueError>([&] { w.add_(1); });
   EXPECT_CONTAINS(msg, "add_: a leaf tensor that requires grad is being used in an in-place");
   EXPECT_CONTAINS(msg, "NoGradGuard");
   {
@@ -238,7 +226,7 @@ TEST(InPlace, ChangingASavedTensorMakesBackwardThrowWithTheVersions) {
   Tensor a = x * 1;
   Tensor c = a * a;  // mul saves a for its gradient
   a.add_(1);
-  std::string msg = error_message<Error>([&] { c.sum().backward(); });
+  std::string msg = message_of<Error>([&] { c.sum().backward(); });
   EXPECT_CONTAINS(msg, "saved by 'mul'");
   EXPECT_CONTAINS(msg, "modified by an in-place operation");
   EXPECT_CONTAINS(msg, "saved at version 0, now at version 1");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ember/ember.h"
+#include "unit/error_message.h"
 
 namespace ember {
 namespace {
@@ -16,19 +17,6 @@ using I64 = std::vector<int64_t>;
 Tensor grid() { return arange(24).reshape({2, 3, 4}); }
 
 bool shares_storage(const Tensor& a, const Tensor& b) { return a.storage() == b.storage(); }
-
-template <typename E, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 
 // ---- sharing ----------------------------------------------------------------------------------
 
@@ -168,9 +156,9 @@ TEST(Index, EllipsisStandsForTheUnaddressedDims) {
 
 TEST(Index, ErrorsNameTheIndexAndTheSize) {
   Tensor a = grid();
-  std::string msg = error_message<IndexError>([&] { a.index({2}); });
+  std::string msg = message_of<IndexError>([&] { a.index({2}); });
   EXPECT_CONTAINS(msg, "index 2 is out of bounds for dimension 0 with size 2");
-  msg = error_message<IndexError>([&] { a.index({0, 0, 0, 0}); });
+  msg = message_of<IndexError>([&] { a.index({0, 0, 0, 0}); });
   EXPECT_CONTAINS(msg, "too many indices (4) for a 3-d tensor");
   EXPECT_THROW(a.index({0, -4}), IndexError);
   EXPECT_THROW(scalar_tensor(1.0).index({0}), IndexError);
@@ -191,7 +179,7 @@ TEST(Views, ExpandUsesZeroStridesForBroadcastDims) {
 
 TEST(Views, ExpandThrowsShapeErrorForANonSingletonMismatch) {
   Tensor a = zeros({3, 1});
-  std::string msg = error_message<ShapeError>([&] { a.expand({5, 2}); });
+  std::string msg = message_of<ShapeError>([&] { a.expand({5, 2}); });
   EXPECT_CONTAINS(msg, "expanded size 5 must match the existing size 3");
   EXPECT_THROW(a.expand({3}), ShapeError);  // fewer sizes than dims
 }
@@ -211,22 +199,22 @@ TEST(Views, ReshapeCopiesOnlyWhenAViewIsImpossible) {
 
 TEST(Views, ViewOfAnIncompatibleLayoutThrowsAndSuggestsReshape) {
   Tensor t = grid().select(0, 0).t();
-  std::string msg = error_message<ShapeError>([&] { t.view({12}); });
+  std::string msg = message_of<ShapeError>([&] { t.view({12}); });
   EXPECT_CONTAINS(msg, "view: size [12] is not compatible with input of size [4, 3]");
   EXPECT_CONTAINS(msg, "use reshape instead");
 }
 
 TEST(Views, ReshapeErrorsNameTheShapeAndSize) {
   Tensor a = grid();
-  EXPECT_CONTAINS(error_message<ShapeError>([&] {
+  EXPECT_CONTAINS(message_of<ShapeError>([&] {
                     a.reshape({5, -1});
                   }),
                   "shape [5, -1] is invalid for input of size 24");
-  EXPECT_CONTAINS(error_message<ShapeError>([&] {
+  EXPECT_CONTAINS(message_of<ShapeError>([&] {
                     a.reshape({-1, -1});
                   }),
                   "only one dimension can be -1");
-  EXPECT_CONTAINS(error_message<ShapeError>([&] { a.view({7}); }),
+  EXPECT_CONTAINS(message_of<ShapeError>([&] { a.view({7}); }),
                   "shape [7] is invalid for input of size 24");
 }
 
@@ -254,11 +242,11 @@ TEST(Views, DetachSharesStorageButNotHistory) {
 
 TEST(Views, DimAndRangeErrorsAreTyped) {
   Tensor a = grid();
-  EXPECT_CONTAINS(error_message<ValueError>([&] { a.permute({0, 0, 1}); }), "repeated dim");
+  EXPECT_CONTAINS(message_of<ValueError>([&] { a.permute({0, 0, 1}); }), "repeated dim");
   EXPECT_THROW(a.permute({0, 1}), ShapeError);
-  EXPECT_CONTAINS(error_message<IndexError>([&] { a.narrow(2, 3, 2); }),
+  EXPECT_CONTAINS(message_of<IndexError>([&] { a.narrow(2, 3, 2); }),
                   "start 3 + length 2 exceeds dimension 2 of size 4");
-  EXPECT_CONTAINS(error_message<IndexError>([&] { a.select(1, 3); }),
+  EXPECT_CONTAINS(message_of<IndexError>([&] { a.select(1, 3); }),
                   "index 3 is out of bounds for dimension 1 with size 3");
   EXPECT_THROW(a.transpose(0, 3), IndexError);
   EXPECT_THROW(a.unsqueeze(5), IndexError);

@@ -14,15 +14,13 @@
 #include <vector>
 
 #include "ember/ember.h"
+#include "unit/error_message.h"
 
 namespace ember {
 namespace {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 
 // A file from its parts: 8-byte little-endian header length, the header, the data.
 Bytes make_file(const std::string& header, const Bytes& data, uint64_t header_len) {
